@@ -1,0 +1,86 @@
+/**
+ * OpenAI sampling / output fields → Gemini `generationConfig` (wire-format §1.4.6, §4.1, §4.4, §4.8).
+ * Only keys with values are emitted, and `undefined` comes back when nothing is set, so the upstream
+ * body (and the golden tests) never carry empty objects or undefined keys.
+ */
+import { ApiError } from '../../errors';
+import type { ChatCompletionRequest } from '../../openai/chat-request';
+import { toParametersJsonSchema } from './clean-schema';
+import type { GeminiGenerationConfig } from './gemini-types';
+import type { ModelCapabilities } from './model-capabilities';
+import type { ThinkingRequest } from './resolve-model';
+import { thinkingConfigFor } from './thinking-config';
+
+export interface GenerationConfigInputs {
+  caps: ModelCapabilities;
+  suffix?: ThinkingRequest;
+  /** `extra_body.google.thinking_config` (either casing), if any. */
+  extraThinking?: Record<string, unknown>;
+  includeThoughts: boolean;
+}
+
+function candidateCount(n: number | undefined, caps: ModelCapabilities): number | undefined {
+  if (n === undefined || n <= 1) return undefined; // 1 is Gemini's default: nothing to send
+  if (!caps.multipleCandidates) {
+    throw new ApiError(
+      'unsupported_parameter',
+      'This model returns a single choice: n > 1 is not supported (Gemini 3 and image models reject multiple candidates).',
+      { param: 'n' },
+    );
+  }
+  return n;
+}
+
+function responseFormat(format: ChatCompletionRequest['response_format']): GeminiGenerationConfig {
+  switch (format?.type) {
+    case 'json_object':
+      return { responseMimeType: 'application/json' };
+    case 'json_schema': {
+      const { schema } = format.json_schema;
+      // name / description / strict have no Gemini equivalent (§4.4).
+      return schema === undefined
+        ? { responseMimeType: 'application/json' }
+        : { responseMimeType: 'application/json', responseJsonSchema: toParametersJsonSchema(schema) };
+    }
+    default:
+      return {}; // "text" is Gemini's default
+  }
+}
+
+const wantsImages = (req: ChatCompletionRequest, caps: ModelCapabilities): boolean =>
+  caps.imageOutput || (req.modalities ?? []).some((m) => m.toLowerCase() === 'image');
+
+/** Drops undefined values so the object serialises exactly as compared in tests. */
+const definedOnly = <T extends object>(record: T): T =>
+  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+
+export function toGenerationConfig(
+  req: ChatCompletionRequest,
+  inputs: GenerationConfigInputs,
+): GeminiGenerationConfig | undefined {
+  const { caps } = inputs;
+  const stop = typeof req.stop === 'string' ? [req.stop] : req.stop;
+  const logprobs = req.logprobs === true;
+  const config = definedOnly<GeminiGenerationConfig>({
+    temperature: req.temperature,
+    topP: req.top_p,
+    topK: req.top_k,
+    candidateCount: candidateCount(req.n, caps),
+    maxOutputTokens: req.max_completion_tokens ?? req.max_tokens,
+    stopSequences: stop !== undefined && stop.length > 0 ? stop : undefined,
+    presencePenalty: req.presence_penalty,
+    frequencyPenalty: req.frequency_penalty,
+    seed: req.seed,
+    ...responseFormat(req.response_format),
+    responseLogprobs: logprobs ? true : undefined,
+    logprobs: logprobs ? req.top_logprobs : undefined,
+    // Image models need TEXT alongside IMAGE: IMAGE alone is rejected by the 2.0 ones (§2.3).
+    responseModalities: wantsImages(req, caps) ? ['TEXT', 'IMAGE'] : undefined,
+    thinkingConfig: thinkingConfigFor(
+      caps,
+      { extra: inputs.extraThinking, suffix: inputs.suffix, effort: req.reasoning_effort },
+      inputs.includeThoughts,
+    ),
+  });
+  return Object.keys(config).length === 0 ? undefined : config;
+}
