@@ -1,0 +1,264 @@
+/**
+ * The Gemini key pool (DESIGN §5): pure state, an injected clock, no timers and no I/O. Cooldowns
+ * end lazily — a cooling key is simply treated as active once the clock has passed its end — so the
+ * pool never needs a timer and tests drive it with a fake clock.
+ */
+import { createHash } from 'node:crypto';
+import { redactSecrets } from '../logging/redact';
+import { maskKey } from './mask-key';
+
+export type KeyStatus = 'active' | 'cooling' | 'disabled';
+
+export interface KeyHealth {
+  id: string;
+  masked: string;
+  status: KeyStatus;
+  cooldownUntil: number | null;
+  disabledReason: string | null;
+  requests: number;
+  successes: number;
+  failures: number;
+  promptTokens: number;
+  completionTokens: number;
+  lastUsedAt: number | null;
+  lastError: { at: number; status: number | null; message: string } | null;
+}
+
+export interface KeyLease {
+  readonly key: string;
+  readonly id: string;
+  readonly masked: string;
+}
+
+export interface KeyAvailability {
+  total: number;
+  active: number;
+  cooling: number;
+  disabled: number;
+  /** When the earliest cooling key becomes usable again; null when no key is cooling down. */
+  nextAvailableAt: number | null;
+}
+
+export interface KeyPoolOptions {
+  now: () => number;
+  defaultCooldownMs: number;
+}
+
+interface KeyEntry {
+  /** Built once per key and handed out on every acquire, so the hot path allocates nothing. */
+  readonly lease: KeyLease;
+  status: KeyStatus;
+  cooldownUntil: number | null;
+  disabledReason: string | null;
+  requests: number;
+  successes: number;
+  failures: number;
+  promptTokens: number;
+  completionTokens: number;
+  lastUsedAt: number | null;
+  lastError: KeyHealth['lastError'];
+}
+
+/** Stored messages are shown in the UI; a runaway upstream message must not bloat key health. */
+const MAX_STORED_MESSAGE_LENGTH = 500;
+
+/** A short, stable, non-reversible handle the UI and admin API use to address a key. */
+export const keyIdOf = (key: string): string => createHash('sha256').update(key).digest('hex').slice(0, 12);
+
+const newEntry = (key: string): KeyEntry => ({
+  lease: Object.freeze({ key, id: keyIdOf(key), masked: maskKey(key) }),
+  status: 'active',
+  cooldownUntil: null,
+  disabledReason: null,
+  requests: 0,
+  successes: 0,
+  failures: 0,
+  promptTokens: 0,
+  completionTokens: 0,
+  lastUsedAt: null,
+  lastError: null,
+});
+
+export class KeyPool {
+  readonly #now: () => number;
+  #defaultCooldownMs: number;
+  #entries: KeyEntry[] = [];
+  #byId = new Map<string, KeyEntry>();
+  /** Index of the key the next acquire tries first; advanced past every key handed out. */
+  #cursor = 0;
+
+  constructor(keys: readonly string[], options: KeyPoolOptions) {
+    this.#now = options.now;
+    this.#defaultCooldownMs = options.defaultCooldownMs;
+    this.setKeys(keys);
+  }
+
+  setKeys(keys: readonly string[]): void {
+    const entries: KeyEntry[] = [];
+    const byId = new Map<string, KeyEntry>();
+    for (const raw of keys) {
+      const key = raw.trim();
+      if (key === '') continue;
+      const id = keyIdOf(key);
+      if (byId.has(id)) continue; // the same key listed twice would only skew the rotation
+      const entry = this.#byId.get(id) ?? newEntry(key);
+      entries.push(entry);
+      byId.set(id, entry);
+    }
+    this.#entries = entries;
+    this.#byId = byId;
+    this.#cursor = entries.length === 0 ? 0 : this.#cursor % entries.length;
+  }
+
+  setDefaultCooldownMs(ms: number): void {
+    this.#defaultCooldownMs = ms;
+  }
+
+  acquire(exclude?: ReadonlySet<string>): KeyLease | null {
+    const entries = this.#entries;
+    const count = entries.length;
+    if (count === 0) return null;
+    const now = this.#now();
+    for (let step = 0; step < count; step++) {
+      const index = (this.#cursor + step) % count;
+      const entry = entries[index];
+      if (entry === undefined || exclude?.has(entry.lease.id)) continue;
+      if (!this.#isUsable(entry, now)) continue;
+      this.#cursor = (index + 1) % count;
+      entry.requests++;
+      entry.lastUsedAt = now;
+      return entry.lease;
+    }
+    return null;
+  }
+
+  reportSuccess(lease: KeyLease, usage?: { promptTokens: number; completionTokens: number }): void {
+    const entry = this.#byId.get(lease.id);
+    if (!entry) return; // the key was removed while its request was in flight
+    entry.successes++;
+    if (usage) {
+      entry.promptTokens += usage.promptTokens;
+      entry.completionTokens += usage.completionTokens;
+    }
+  }
+
+  reportRateLimited(lease: KeyLease, retryAfterMs: number | undefined, message: string): void {
+    const entry = this.#byId.get(lease.id);
+    if (!entry) return;
+    const now = this.#now();
+    this.#recordFailure(entry, now, 429, message);
+    // A key disabled meanwhile (by the UI or another request) stays disabled.
+    if (entry.status === 'disabled') return;
+    const until = now + Math.max(0, retryAfterMs ?? this.#defaultCooldownMs);
+    entry.status = 'cooling';
+    // Concurrent 429s on one key: keep the longest cooldown any of them asked for.
+    entry.cooldownUntil = Math.max(until, entry.cooldownUntil ?? 0);
+  }
+
+  reportInvalid(lease: KeyLease, status: number, reason: string): void {
+    const entry = this.#byId.get(lease.id);
+    if (!entry) return;
+    this.#recordFailure(entry, this.#now(), status, reason);
+    this.#disable(entry, reason);
+  }
+
+  reportTransientFailure(lease: KeyLease, status: number | null, message: string): void {
+    const entry = this.#byId.get(lease.id);
+    if (!entry) return;
+    this.#recordFailure(entry, this.#now(), status, message);
+  }
+
+  reportValid(id: string): void {
+    const entry = this.#byId.get(id);
+    if (!entry) return;
+    entry.lastError = null;
+    if (entry.status === 'disabled') {
+      entry.status = 'active';
+      entry.disabledReason = null;
+    }
+  }
+
+  enable(id: string): boolean {
+    const entry = this.#byId.get(id);
+    if (!entry) return false;
+    entry.status = 'active';
+    entry.cooldownUntil = null;
+    entry.disabledReason = null;
+    return true;
+  }
+
+  disable(id: string, reason: string): boolean {
+    const entry = this.#byId.get(id);
+    if (!entry) return false;
+    this.#disable(entry, reason);
+    return true;
+  }
+
+  availability(): KeyAvailability {
+    const now = this.#now();
+    const result: KeyAvailability = { total: 0, active: 0, cooling: 0, disabled: 0, nextAvailableAt: null };
+    for (const entry of this.#entries) {
+      result.total++;
+      this.#refresh(entry, now);
+      result[entry.status]++;
+      if (entry.status === 'cooling' && entry.cooldownUntil !== null) {
+        result.nextAvailableAt = Math.min(result.nextAvailableAt ?? Infinity, entry.cooldownUntil);
+      }
+    }
+    return result;
+  }
+
+  health(): KeyHealth[] {
+    const now = this.#now();
+    return this.#entries.map((entry) => {
+      this.#refresh(entry, now);
+      return {
+        id: entry.lease.id,
+        masked: entry.lease.masked,
+        status: entry.status,
+        cooldownUntil: entry.cooldownUntil,
+        disabledReason: entry.disabledReason,
+        requests: entry.requests,
+        successes: entry.successes,
+        failures: entry.failures,
+        promptTokens: entry.promptTokens,
+        completionTokens: entry.completionTokens,
+        lastUsedAt: entry.lastUsedAt,
+        lastError: entry.lastError ? { ...entry.lastError } : null,
+      };
+    });
+  }
+
+  keyOf(id: string): string | undefined {
+    return this.#byId.get(id)?.lease.key;
+  }
+
+  #isUsable(entry: KeyEntry, now: number): boolean {
+    this.#refresh(entry, now);
+    return entry.status === 'active';
+  }
+
+  /** Ends a cooldown whose time has come; this is what replaces a timer. */
+  #refresh(entry: KeyEntry, now: number): void {
+    if (entry.status === 'cooling' && (entry.cooldownUntil === null || now >= entry.cooldownUntil)) {
+      entry.status = 'active';
+      entry.cooldownUntil = null;
+    }
+  }
+
+  #disable(entry: KeyEntry, reason: string): void {
+    entry.status = 'disabled';
+    entry.cooldownUntil = null;
+    entry.disabledReason = this.#clean(entry, reason);
+  }
+
+  #recordFailure(entry: KeyEntry, now: number, status: number | null, message: string): void {
+    entry.failures++;
+    entry.lastError = { at: now, status, message: this.#clean(entry, message) };
+  }
+
+  /** Messages come from upstream and may quote a key (e.g. in a URL); this key is masked for sure. */
+  #clean(entry: KeyEntry, message: string): string {
+    return redactSecrets(message, [entry.lease.key]).slice(0, MAX_STORED_MESSAGE_LENGTH);
+  }
+}

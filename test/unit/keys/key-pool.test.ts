@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import { KeyPool, keyIdOf } from '../../../main/server/keys/key-pool';
+import type { KeyLease } from '../../../main/server/keys/key-pool';
+import { maskKey } from '../../../main/server/keys/mask-key';
+
+// Shaped like real Google keys (39 chars) so masking and redaction see realistic input.
+const fakeKey = (n: number): string =>
+  `AIzaSy${String(n).padStart(2, '0')}${'x'.repeat(29)}k${n}`.slice(0, 39);
+const KEYS = [fakeKey(1), fakeKey(2), fakeKey(3)];
+
+function makeClock(start = 1_000_000) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+}
+
+function makePool(keys: readonly string[] = KEYS, defaultCooldownMs = 60_000) {
+  const clock = makeClock();
+  const pool = new KeyPool(keys, { now: clock.now, defaultCooldownMs });
+  return { pool, clock };
+}
+
+const acquireOrFail = (pool: KeyPool, exclude?: ReadonlySet<string>): KeyLease => {
+  const lease = pool.acquire(exclude);
+  if (!lease) throw new Error('expected a lease');
+  return lease;
+};
+
+describe('maskKey', () => {
+  it.each([
+    ['AIzaSyA1234567890abcdefghijklmnopq9xQk', 'AIza…9xQk'],
+    ['abcdefghijkl', 'abcd…ijkl'],
+    ['abcdefghijk', '****'],
+    ['', '****'],
+  ])('%s → %s', (key, masked) => {
+    expect(maskKey(key)).toBe(masked);
+  });
+});
+
+describe('KeyPool', () => {
+  it('spreads many acquires evenly over the keys, round-robin', () => {
+    const { pool } = makePool();
+    const counts = new Map<string, number>();
+    const order: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const lease = acquireOrFail(pool);
+      counts.set(lease.key, (counts.get(lease.key) ?? 0) + 1);
+      if (i < 6) order.push(lease.key);
+    }
+    expect([...counts.values()]).toEqual([100, 100, 100]);
+    expect(order).toEqual([...KEYS, ...KEYS]);
+    expect(pool.health().map((h) => h.requests)).toEqual([100, 100, 100]);
+  });
+
+  it('gives concurrent leases different keys', () => {
+    const { pool } = makePool();
+    const leases = [acquireOrFail(pool), acquireOrFail(pool), acquireOrFail(pool)];
+    expect(new Set(leases.map((l) => l.id)).size).toBe(3);
+  });
+
+  it('skips the ids in the exclude set, and returns null when every key is excluded', () => {
+    const { pool } = makePool();
+    const tried = new Set<string>();
+    for (let i = 0; i < KEYS.length; i++) {
+      const lease = acquireOrFail(pool, tried);
+      expect(tried.has(lease.id)).toBe(false);
+      tried.add(lease.id);
+    }
+    expect(pool.acquire(tried)).toBeNull();
+    expect(pool.acquire()).not.toBeNull();
+  });
+
+  it('returns null for an empty pool', () => {
+    const { pool } = makePool([]);
+    expect(pool.acquire()).toBeNull();
+    expect(pool.availability()).toEqual({
+      total: 0,
+      active: 0,
+      cooling: 0,
+      disabled: 0,
+      nextAvailableAt: null,
+    });
+  });
+
+  it('cools a rate-limited key for RetryInfo time, then brings it back by itself', () => {
+    const { pool, clock } = makePool();
+    const lease = acquireOrFail(pool);
+    pool.reportRateLimited(lease, 26_000, 'quota exceeded');
+
+    const start = clock.now();
+    const seenWhileCooling = new Set<string>();
+    for (let i = 0; i < 10; i++) seenWhileCooling.add(acquireOrFail(pool).id);
+    expect(seenWhileCooling.has(lease.id)).toBe(false);
+    expect(pool.availability()).toMatchObject({ active: 2, cooling: 1, nextAvailableAt: start + 26_000 });
+    const cooling = pool.health().find((h) => h.id === lease.id);
+    expect(cooling).toMatchObject({ status: 'cooling', cooldownUntil: start + 26_000, failures: 1 });
+    expect(cooling?.lastError).toEqual({ at: start, status: 429, message: 'quota exceeded' });
+
+    clock.advance(25_999);
+    expect(pool.acquire(new Set(KEYS.filter((k) => k !== lease.key).map(keyIdOf)))).toBeNull();
+    clock.advance(1);
+    expect(pool.acquire(new Set(KEYS.filter((k) => k !== lease.key).map(keyIdOf)))?.id).toBe(lease.id);
+    expect(pool.availability()).toMatchObject({ active: 3, cooling: 0, nextAvailableAt: null });
+  });
+
+  it('uses the default cooldown when Google gave no RetryInfo, and follows setDefaultCooldownMs', () => {
+    const { pool, clock } = makePool([fakeKey(1)], 5_000);
+    const first = acquireOrFail(pool);
+    pool.reportRateLimited(first, undefined, 'Resource has been exhausted');
+    expect(pool.availability().nextAvailableAt).toBe(clock.now() + 5_000);
+    expect(pool.acquire()).toBeNull();
+    clock.advance(5_000);
+    const second = acquireOrFail(pool);
+
+    pool.setDefaultCooldownMs(9_000);
+    pool.reportRateLimited(second, undefined, 'again');
+    expect(pool.availability().nextAvailableAt).toBe(clock.now() + 9_000);
+  });
+
+  it('reports all keys cooling with the earliest return time', () => {
+    const { pool, clock } = makePool();
+    const [a, b, c] = [acquireOrFail(pool), acquireOrFail(pool), acquireOrFail(pool)];
+    pool.reportRateLimited(a, 30_000, 'x');
+    pool.reportRateLimited(b, 10_000, 'x');
+    pool.reportRateLimited(c, 20_000, 'x');
+    expect(pool.acquire()).toBeNull();
+    expect(pool.availability()).toEqual({
+      total: 3,
+      active: 0,
+      cooling: 3,
+      disabled: 0,
+      nextAvailableAt: clock.now() + 10_000,
+    });
+  });
+
+  it('disables an invalid key with its reason; reportValid and enable bring keys back', () => {
+    const { pool } = makePool();
+    const lease = acquireOrFail(pool);
+    pool.reportInvalid(lease, 400, 'API key not valid');
+    const disabled = pool.health().find((h) => h.id === lease.id);
+    expect(disabled).toMatchObject({ status: 'disabled', disabledReason: 'API key not valid', failures: 1 });
+    for (let i = 0; i < 6; i++) expect(acquireOrFail(pool).id).not.toBe(lease.id);
+    expect(pool.availability()).toMatchObject({ active: 2, disabled: 1 });
+
+    pool.reportValid(lease.id);
+    const revived = pool.health().find((h) => h.id === lease.id);
+    expect(revived).toMatchObject({ status: 'active', disabledReason: null, lastError: null });
+
+    expect(pool.disable(lease.id, 'by the user')).toBe(true);
+    expect(pool.health().find((h) => h.id === lease.id)).toMatchObject({
+      status: 'disabled',
+      disabledReason: 'by the user',
+    });
+    expect(pool.enable(lease.id)).toBe(true);
+    expect(pool.health().find((h) => h.id === lease.id)?.status).toBe('active');
+    expect(pool.enable('000000000000')).toBe(false);
+    expect(pool.disable('000000000000', 'x')).toBe(false);
+  });
+
+  it('enable also ends a cooldown early', () => {
+    const { pool } = makePool([fakeKey(1)]);
+    const lease = acquireOrFail(pool);
+    pool.reportRateLimited(lease, 60_000, 'x');
+    expect(pool.acquire()).toBeNull();
+    pool.enable(lease.id);
+    expect(pool.acquire()?.id).toBe(lease.id);
+  });
+
+  it('a key disabled meanwhile stays disabled when a late 429 arrives', () => {
+    const { pool } = makePool([fakeKey(1)]);
+    const lease = acquireOrFail(pool);
+    pool.disable(lease.id, 'by the user');
+    pool.reportRateLimited(lease, 1_000, 'late');
+    expect(pool.health()[0]?.status).toBe('disabled');
+  });
+
+  it('counts successes, tokens and transient failures', () => {
+    const { pool, clock } = makePool([fakeKey(1)]);
+    const lease = acquireOrFail(pool);
+    pool.reportSuccess(lease, { promptTokens: 10, completionTokens: 5 });
+    pool.reportSuccess(lease, { promptTokens: 1, completionTokens: 2 });
+    pool.reportSuccess(lease);
+    pool.reportTransientFailure(lease, 503, 'The model is overloaded.');
+    pool.reportTransientFailure(lease, null, 'connection reset');
+    expect(pool.health()[0]).toMatchObject({
+      status: 'active',
+      requests: 1,
+      successes: 3,
+      failures: 2,
+      promptTokens: 11,
+      completionTokens: 7,
+      lastUsedAt: clock.now(),
+      lastError: { at: clock.now(), status: null, message: 'connection reset' },
+    });
+  });
+
+  it('setKeys keeps the state and counters of keys that stay, in the new order', () => {
+    const { pool } = makePool();
+    const ids = KEYS.map(keyIdOf);
+    for (let i = 0; i < 6; i++) acquireOrFail(pool);
+    const second = { key: KEYS[1]!, id: ids[1]!, masked: maskKey(KEYS[1]!) };
+    pool.reportInvalid(second, 400, 'API key not valid');
+
+    const fresh = fakeKey(9);
+    pool.setKeys([KEYS[2]!, fresh, KEYS[1]!, ' ', KEYS[2]!]);
+    const health = pool.health();
+    expect(health.map((h) => h.id)).toEqual([ids[2], keyIdOf(fresh), ids[1]]);
+    expect(health.map((h) => h.requests)).toEqual([2, 0, 2]);
+    expect(health[2]).toMatchObject({ status: 'disabled', disabledReason: 'API key not valid' });
+    expect(pool.keyOf(ids[0]!)).toBeUndefined();
+    expect(pool.keyOf(keyIdOf(fresh))).toBe(fresh);
+
+    // Reports on a lease of a removed key are ignored, not thrown.
+    expect(() => pool.reportSuccess({ key: KEYS[0]!, id: ids[0]!, masked: '' })).not.toThrow();
+  });
+
+  it('never shows a full key in health, also when an upstream message quotes it', () => {
+    const { pool } = makePool();
+    const lease = acquireOrFail(pool);
+    pool.reportTransientFailure(lease, 500, `GET https://x/v1beta/models?key=${lease.key} failed`);
+    const other = acquireOrFail(pool);
+    pool.reportInvalid(other, 400, `key ${other.key} is not valid`);
+    const text = JSON.stringify(pool.health());
+    for (const key of KEYS) expect(text).not.toContain(key);
+    expect(text).toContain(maskKey(lease.key));
+    expect(pool.health().map((h) => h.masked)).toEqual(KEYS.map(maskKey));
+  });
+
+  it('uses a stable 12-hex id per key', () => {
+    const { pool } = makePool();
+    const ids = pool.health().map((h) => h.id);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{12}$/);
+    expect(ids).toEqual(KEYS.map(keyIdOf));
+    expect(new KeyPool(KEYS, { now: () => 0, defaultCooldownMs: 1 }).health().map((h) => h.id)).toEqual(ids);
+  });
+});
