@@ -1,0 +1,81 @@
+/**
+ * Composition root of the headless server (Docker, Hugging Face Spaces, `npm run headless`):
+ * environment → settings, data folder, core, HTTP listener, console log, graceful shutdown.
+ * The only place besides the Electron shell that reads process.env.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseSettingsFromEnv } from '../shared/settings-env';
+import type { Settings } from '../shared/settings-schema';
+import { createGatewayCore } from './server/core';
+import { createServer } from './server/create-server';
+import { formatLogLine } from './server/logging/format-log-line';
+import { MemorySettingsSource } from './server/settings/settings-source';
+import { VERSION } from './version';
+
+const SHUTDOWN_GRACE_MS = 30_000;
+
+const isLoopback = (host: string) => ['127.0.0.1', '::1', 'localhost'].includes(host);
+
+function loadSettings(): Settings {
+  const parsed = parseSettingsFromEnv(process.env, 'headless');
+  if (!parsed.ok) {
+    process.stderr.write(
+      `Gemgate cannot start, the configuration is invalid:\n  ${parsed.errors.join('\n  ')}\n`,
+    );
+    process.exit(2);
+  }
+  return { ...parsed.settings, dataDir: resolve(parsed.settings.dataDir) };
+}
+
+async function main(): Promise<void> {
+  const settings = loadSettings();
+  mkdirSync(settings.dataDir, { recursive: true });
+
+  const source = new MemorySettingsSource(settings);
+  const core = createGatewayCore({ settings: source, version: VERSION });
+  core.log.subscribe((entry) => process.stdout.write(formatLogLine(entry)));
+
+  const app = await createServer(core);
+  try {
+    await app.listen({ host: settings.host, port: settings.port });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`Gemgate could not listen on ${settings.host}:${settings.port}: ${message}\n`);
+    process.exit(1);
+  }
+
+  const shown = isLoopback(settings.host) ? settings.host : '127.0.0.1';
+  core.log.info(
+    `Gemgate ${VERSION} listening on http://${settings.host}:${settings.port} (OpenAI base URL: http://${shown}:${settings.port}/v1)`,
+  );
+  core.log.info(`${settings.geminiApiKeys.length} Gemini API key(s) configured; data in ${settings.dataDir}`);
+  if (settings.geminiApiKeys.length === 0) core.log.warn('No Gemini API keys: set GEMINI_API_KEYS.');
+  if (!isLoopback(settings.host) && settings.password === '123') {
+    core.log.warn(
+      '!!! SECURITY: listening on a network address with the default password "123". Anyone who can reach this port can use your Gemini keys. Set PASSWORD. !!!',
+    );
+  }
+  core.start();
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    core.log.info(`${signal} received: finishing open requests, then exiting.`);
+    const force = setTimeout(() => {
+      core.log.warn('Open requests did not finish in time; exiting anyway.');
+      process.exit(0);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    app
+      .close()
+      .then(() => core.close())
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,50 @@
+/**
+ * Renders any error in the caller's dialect (DESIGN §7): OpenAI's envelope on /v1, Gemini's on the
+ * native routes. Fastify's own errors (bad JSON, body too large, wrong content type) are mapped to
+ * catalogue entries so clients always see a clear 4xx with a JSON body.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, asApiError, toGeminiError, toOpenAIError } from './errors';
+
+interface FastifyLikeError {
+  code?: string;
+  statusCode?: number;
+  message?: string;
+}
+
+const fromFastify = (err: FastifyLikeError, maxBodyMb: number): ApiError | undefined => {
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new ApiError('invalid_json', 'The request body is not valid JSON.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError('invalid_json', 'The request body is empty; a JSON object was expected.');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError(
+        'request_too_large',
+        `The request body is larger than the ${maxBodyMb} MB limit (MAX_BODY_MB).`,
+      );
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError('unsupported_media_type', 'Unsupported Content-Type; send application/json.');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError('invalid_request', 'The Content-Length header does not match the body.');
+  }
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return new ApiError('invalid_request', err.message ?? 'Bad request.', { status: err.statusCode });
+  }
+  return undefined;
+};
+
+export const isGeminiDialect = (url: string): boolean =>
+  url.startsWith('/v1beta/') || url.startsWith('/gemini/');
+
+export const toApiError = (err: unknown, maxBodyMb: number): ApiError =>
+  err instanceof ApiError ? err : (fromFastify(err as FastifyLikeError, maxBodyMb) ?? asApiError(err));
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+  request.gemgate.errorCode = error.code;
+  return reply
+    .code(error.status)
+    .type('application/json; charset=utf-8')
+    .send(isGeminiDialect(request.url) ? toGeminiError(error) : toOpenAIError(error));
+}

@@ -1,0 +1,59 @@
+/**
+ * One structured log entry per request (DESIGN §4 step 8): who, which model, which (masked) key,
+ * what status, how long, how many tokens. Health checks are not logged (Docker polls them).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { GatewayCore } from '../core';
+import type { LogLevel, RequestLogFields } from './log-bus';
+
+/** Status recorded for a request whose client went away before the answer was complete. */
+export const CLIENT_CLOSED = 499;
+
+const QUIET_PATHS = new Set(['/health']);
+
+export function logRequest(core: GatewayCore, request: FastifyRequest, status: number): void {
+  const state = request.gemgate;
+  if (!state || state.logged) return;
+  state.logged = true;
+  const path = request.url.split('?')[0] ?? request.url;
+  if (QUIET_PATHS.has(path) && status < 400) return;
+  const fields: RequestLogFields = {
+    method: request.method,
+    path,
+    ip: request.ip,
+    status,
+    latencyMs: Math.round((core.now() - state.startedAt) * 10) / 10,
+  };
+  if (state.model !== undefined) fields.model = state.model;
+  if (state.key !== undefined) fields.key = state.key;
+  if (state.stream !== undefined) fields.stream = state.stream;
+  if (state.attempts !== undefined) fields.attempts = state.attempts;
+  if (state.promptTokens !== undefined) fields.promptTokens = state.promptTokens;
+  if (state.completionTokens !== undefined) fields.completionTokens = state.completionTokens;
+  if (state.reasoningTokens !== undefined) fields.reasoningTokens = state.reasoningTokens;
+  if (state.errorCode !== undefined) fields.errorCode = state.errorCode;
+  const level: LogLevel = status >= 500 ? 'error' : status >= 400 || state.errorCode ? 'warn' : 'info';
+  core.log.publish(level, describe(fields), fields);
+}
+
+const describe = (f: RequestLogFields): string => {
+  const parts = [`${f.method} ${f.path} ${f.status} ${f.latencyMs}ms`];
+  if (f.model) parts.push(f.model + (f.stream ? ' (stream)' : ''));
+  if (f.key) parts.push(`key ${f.key}`);
+  if (f.promptTokens !== undefined) parts.push(`tokens ${f.promptTokens}/${f.completionTokens ?? 0}`);
+  if (f.attempts && f.attempts > 1) parts.push(`${f.attempts} attempts`);
+  if (f.errorCode) parts.push(`error ${f.errorCode}`);
+  return `${f.ip} ${parts.join(' · ')}`;
+};
+
+export function registerRequestLog(app: FastifyInstance, core: GatewayCore): void {
+  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    logRequest(core, request, reply.statusCode);
+  });
+  // 'finish' never comes when the client disconnects first: log those on close.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) logRequest(core, request, CLIENT_CLOSED);
+    });
+  });
+}

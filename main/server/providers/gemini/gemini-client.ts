@@ -1,0 +1,97 @@
+/**
+ * The only code that talks to Gemini over the network (DESIGN §4 step 5). One keep-alive undici
+ * Agent for the whole process; the key travels in the `x-goog-api-key` header (never in the URL, so
+ * it cannot end up in logs of URLs); streams use `alt=sse` and have no body timeout, because a
+ * thinking model may stay silent for minutes between events.
+ */
+import { Agent, request, type Dispatcher } from 'undici';
+
+export type GeminiAction =
+  | 'generateContent'
+  | 'streamGenerateContent'
+  | 'countTokens'
+  | 'embedContent'
+  | 'batchEmbedContents'
+  | 'predict';
+
+export interface GeminiClientOptions {
+  /** Read on every call so a settings change (PROXY_URL) applies to the next request. */
+  baseUrl: () => string;
+  connectTimeoutMs: number;
+  /** Time allowed until response headers arrive (non-stream answers only come when complete). */
+  responseTimeoutMs: () => number;
+  /** Non-stream bodies are read in one go; a stalled one is cut after this long. */
+  bodyTimeoutMs?: number;
+}
+
+export interface GeminiCall {
+  model: string;
+  action: GeminiAction;
+  key: string;
+  body: string;
+  signal: AbortSignal;
+  /** Adds `alt=sse`. */
+  sse?: boolean;
+}
+
+export type GeminiResponse = Dispatcher.ResponseData;
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+export class GeminiClient {
+  readonly #options: GeminiClientOptions;
+  readonly #agent: Agent;
+
+  constructor(options: GeminiClientOptions) {
+    this.#options = options;
+    this.#agent = new Agent({
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+      connectTimeout: options.connectTimeoutMs,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+  }
+
+  /** POST /v1beta/models/{model}:{action}; the caller checks the status and consumes the body. */
+  call(call: GeminiCall): Promise<GeminiResponse> {
+    const url = `${trimSlash(this.#options.baseUrl())}/v1beta/models/${call.model}:${call.action}${call.sse ? '?alt=sse' : ''}`;
+    return request(url, {
+      method: 'POST',
+      dispatcher: this.#agent,
+      headers: {
+        'content-type': 'application/json',
+        'x-goog-api-key': call.key,
+        'x-goog-api-client': 'gemgate',
+      },
+      body: call.body,
+      signal: call.signal,
+      headersTimeout: this.#options.responseTimeoutMs(),
+      // Streams may be silent for minutes while the model thinks: no body timeout for them.
+      bodyTimeout: call.sse ? 0 : (this.#options.bodyTimeoutMs ?? this.#options.responseTimeoutMs()),
+    });
+  }
+
+  /** GET /v1beta/models (one page). A pageSize of 1 makes a cheap key probe. */
+  listModels(
+    key: string,
+    pageToken: string | undefined,
+    signal: AbortSignal,
+    pageSize = 1000,
+  ): Promise<GeminiResponse> {
+    const query = new URLSearchParams({ pageSize: String(pageSize) });
+    if (pageToken) query.set('pageToken', pageToken);
+    return request(`${trimSlash(this.#options.baseUrl())}/v1beta/models?${query.toString()}`, {
+      method: 'GET',
+      dispatcher: this.#agent,
+      headers: { 'x-goog-api-key': key, 'x-goog-api-client': 'gemgate' },
+      signal,
+      headersTimeout: 30_000,
+      bodyTimeout: 30_000,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Starts the real gateway (createGatewayCore + createServer) on 127.0.0.1:0 in front of a fake
+ * upstream, with the official openai SDK pointed at it. Everything over real sockets.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import OpenAI from 'openai';
+import { settingsDefaults, type Settings } from '../../shared/settings-schema';
+import { createGatewayCore, type GatewayCore } from '../../main/server/core';
+import { createServer } from '../../main/server/create-server';
+import { MemorySettingsSource } from '../../main/server/settings/settings-source';
+import type { FastifyInstance } from 'fastify';
+
+export interface TestGateway {
+  url: string;
+  core: GatewayCore;
+  app: FastifyInstance;
+  settings: MemorySettingsSource;
+  openai: OpenAI;
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  upstreamUrl: string;
+  keys: string[];
+  settings?: Partial<Settings>;
+  /** Run the start-up key check (off by default so tests see only their own upstream calls). */
+  start?: boolean;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<TestGateway> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gemgate-test-'));
+  const settings = new MemorySettingsSource({
+    ...settingsDefaults('headless'),
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    proxyUrl: options.upstreamUrl,
+    geminiApiKeys: options.keys,
+    keyCheckIntervalMinutes: 0,
+    geminiRetryDelay: 0,
+    streamKeepaliveSeconds: 0,
+    ...options.settings,
+  });
+  const core = createGatewayCore({ settings, version: 'test' });
+  const app = await createServer(core);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  if (options.start) core.start();
+  const { port } = app.server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const openai = new OpenAI({ apiKey: settings.get().password, baseURL: `${url}/v1`, maxRetries: 0 });
+  return {
+    url,
+    core,
+    app,
+    settings,
+    openai,
+    async close() {
+      await app.close();
+      await core.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
