@@ -4,6 +4,7 @@
  * The only place besides the Electron shell that reads process.env.
  */
 import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseSettingsFromEnv } from '../shared/settings-env';
 import type { Settings } from '../shared/settings-schema';
@@ -36,19 +37,6 @@ async function main(): Promise<void> {
   const core = createGatewayCore({ settings: source, version: VERSION });
   core.log.subscribe((entry) => process.stdout.write(formatLogLine(entry)));
 
-  const app = await createServer(core);
-  try {
-    await app.listen({ host: settings.host, port: settings.port });
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`Gemgate could not listen on ${settings.host}:${settings.port}: ${message}\n`);
-    process.exit(1);
-  }
-
-  const shown = isLoopback(settings.host) ? settings.host : '127.0.0.1';
-  core.log.info(
-    `Gemgate ${VERSION} listening on http://${settings.host}:${settings.port} (OpenAI base URL: http://${shown}:${settings.port}/v1)`,
-  );
   core.log.info(`${settings.geminiApiKeys.length} Gemini API key(s) configured; data in ${settings.dataDir}`);
   if (settings.geminiApiKeys.length === 0) core.log.warn('No Gemini API keys: set GEMINI_API_KEYS.');
   if (!isLoopback(settings.host) && settings.password === '123') {
@@ -56,8 +44,9 @@ async function main(): Promise<void> {
       '!!! SECURITY: listening on a network address with the default password "123". Anyone who can reach this port can use your Gemini keys. Set PASSWORD. !!!',
     );
   }
-  core.start();
 
+  const app = await createServer(core);
+  // Installed before listening: a stop request during start-up must also end cleanly.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -76,6 +65,19 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  try {
+    await app.listen({ host: settings.host, port: settings.port });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`Gemgate could not listen on ${settings.host}:${settings.port}: ${message}\n`);
+    process.exit(1);
+  }
+  const { port } = app.server.address() as AddressInfo;
+  const local = isLoopback(settings.host) ? settings.host : '127.0.0.1';
+  core.log.info(
+    `Gemgate ${VERSION} listening on http://${settings.host}:${port} (OpenAI base URL: http://${local}:${port}/v1)`,
+  );
+  core.start();
 }
 
 void main();

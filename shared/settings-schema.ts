@@ -33,7 +33,8 @@ export interface SettingSpec<T> {
 
 const spec = <T>(s: SettingSpec<T>): SettingSpec<T> => s;
 
-const port = z.number().int().min(1).max(65535);
+/** 0 asks the OS for a free port (handy for tests and side-by-side instances). */
+const port = z.number().int().min(0).max(65535);
 const nonNegativeInt = z.number().int().min(0);
 const stringList = z.array(z.string().min(1));
 const positiveSeconds = z.number().int().min(1).max(86400);
@@ -97,8 +98,8 @@ export const settingSpecs = {
     default: '',
     label: { en: 'Public base URL', zh: '公开访问地址' },
     help: {
-      en: 'Public origin used to build absolute links (e.g. https://you-space.hf.space). Empty: derived from each request.',
-      zh: '用于生成绝对链接的公开地址（如 https://you-space.hf.space）。留空则根据请求推断。',
+      en: 'Public origin used to build absolute links (e.g. https://your-space.hf.space). Empty: derived from each request.',
+      zh: '用于生成绝对链接的公开地址（如 https://your-space.hf.space）。留空则根据请求推断。',
     },
   }),
   trustProxy: spec({
@@ -132,6 +133,7 @@ export const settingSpecs = {
     envFormat: 'number',
     schema: z.number().min(1).max(512),
     default: 50,
+    restart: true,
     label: { en: 'Max request body (MB)', zh: '请求体上限（MB）' },
     help: {
       en: 'Largest request body accepted. A 20 MB image becomes about 27 MB of base64, so keep it above 30.',

@@ -15,7 +15,12 @@ interface FastifyLikeError {
 const fromFastify = (err: FastifyLikeError, maxBodyMb: number): ApiError | undefined => {
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new ApiError('invalid_json', 'The request body is not valid JSON.');
+      // fastify refuses prototype-poisoning keys with this same code and drops the parser's reason,
+      // so a valid body with such a key would otherwise be told it is not JSON at all.
+      return new ApiError(
+        'invalid_json',
+        'The request body is not valid JSON, or contains a forbidden "__proto__" or "constructor.prototype" key.',
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new ApiError('invalid_json', 'The request body is empty; a JSON object was expected.');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

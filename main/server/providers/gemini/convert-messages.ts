@@ -4,6 +4,7 @@
  */
 import { ApiError } from '../../errors';
 import type { ChatMessage, ToolCall, UserContentPart } from '../../openai/chat-request';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../../openai/parse-request';
 import { normaliseBase64, parseDataUrl } from './data-url';
 import type { GeminiContent, GeminiFunctionCall, GeminiPart } from './gemini-types';
 
@@ -154,6 +155,15 @@ function parseArguments(raw: string | undefined, param: string, index: number): 
       param,
     });
   }
+  // The body's depth guard cannot see inside this string; unbounded depth would overflow the stack
+  // when the upstream body is serialised.
+  if (exceedsJsonDepth(args)) {
+    throw new ApiError(
+      'invalid_request',
+      `messages[${index}]: tool call arguments nest deeper than ${MAX_JSON_DEPTH} levels.`,
+      { param },
+    );
+  }
   return args;
 }
 
@@ -165,6 +175,8 @@ function toResponseObject(content: string): Record<string, unknown> {
   } catch {
     return { output: content };
   }
+  // Too deep to serialise safely (the body's depth guard cannot see inside strings): sent as text.
+  if (exceedsJsonDepth(value)) return { output: content };
   return isObject(value) ? value : { result: value };
 }
 

@@ -1,0 +1,90 @@
+/**
+ * Builds the headless entry point once (esbuild, as `npm run headless` does) and starts it as a
+ * child process, so tests exercise the real composition root: env parsing, folders, signals.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+let built: Promise<string> | undefined;
+
+export const buildHeadless = (): Promise<string> => {
+  built ??= (async () => {
+    // ESM ignores NODE_PATH: the bundle must live under the repository so that its external
+    // packages resolve from our node_modules.
+    const cacheDir = join(process.cwd(), 'node_modules', '.cache', 'gemgate-test');
+    mkdirSync(cacheDir, { recursive: true });
+    const outfile = join(mkdtempSync(join(cacheDir, 'build-')), 'headless.mjs');
+    await build({
+      entryPoints: ['main/headless.ts'],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      packages: 'external',
+      logLevel: 'error',
+    });
+    return outfile;
+  })();
+  return built;
+};
+
+export interface HeadlessProcess {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the exit code (or the signal name). */
+  exited: Promise<number | string>;
+  /** Resolves once the output contains the text. */
+  waitForOutput(text: string | RegExp, timeoutMs?: number): Promise<void>;
+}
+
+export async function startHeadless(env: Record<string, string>): Promise<HeadlessProcess> {
+  const entry = await buildHeadless();
+  const child = spawn(process.execPath, [entry], {
+    cwd: process.cwd(),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const waiters = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+    for (const check of waiters) check();
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
+  return {
+    child,
+    output: () => text,
+    exited,
+    waitForOutput(pattern, timeoutMs = 10_000) {
+      const matches = () => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text));
+      if (matches()) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${String(pattern)}; output so far:\n${text}`));
+        }, timeoutMs);
+        const check = () => {
+          if (!matches()) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+        void exited.then((code) => {
+          check();
+          if (!waiters.has(check)) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          reject(new Error(`exited (${code}) before printing ${String(pattern)}; output:\n${text}`));
+        });
+      });
+    },
+  };
+}
