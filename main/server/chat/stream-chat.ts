@@ -89,6 +89,7 @@ async function openAttempt(
   ctx: TrackedContext,
   key: string,
   signal: AbortSignal,
+  onOpen: () => void,
 ): Promise<AttemptOutcome<OpenStream>> {
   let res;
   try {
@@ -107,6 +108,7 @@ async function openAttempt(
     const text = await res.body.text().catch(() => '');
     return { kind: 'failed', failure: classifyHttpFailure(res.statusCode, text) };
   }
+  onOpen();
   const body = res.body;
   const stream: OpenStream = {
     body: body[Symbol.asyncIterator]() as AsyncIterator<Buffer>,
@@ -170,7 +172,6 @@ export async function streamChat(
 ): Promise<void> {
   const out = new SseResponse(reply, core.settings.get().streamKeepaliveSeconds * 1000);
   const ctx = createResponseContext(core, prepared.model.requested);
-  out.armKeepAlive();
 
   let opened;
   try {
@@ -184,7 +185,9 @@ export async function streamChat(
       },
       (lease) => {
         state.key = lease.masked;
-        return openAttempt(core, prepared, ctx, lease.key, signal);
+        // Keep-alives start only once Gemini accepted the stream: a 429 or 503 arrives before that and
+        // can still move to another key; what follows is the model thinking, which can take minutes.
+        return openAttempt(core, prepared, ctx, lease.key, signal, () => out.armKeepAlive());
       },
     );
   } catch (err) {

@@ -58,6 +58,11 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
 
   function record(entry: RecordedRequest): void {
     requests.push(entry);
+    notify(entry);
+  }
+
+  /** Offers an entry to the pending waiters; again after it changed (an abort), so they see that too. */
+  function notify(entry: RecordedRequest): void {
     for (const waiter of [...waiters]) {
       if (waiter.predicate(entry)) {
         waiters.delete(waiter);
@@ -92,6 +97,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
       if (!res.writableFinished && !serverClosedIt && !closing) {
         entry.aborted = true;
         entry.abortedAt = Date.now();
+        notify(entry);
       }
     });
     record(entry);

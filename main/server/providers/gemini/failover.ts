@@ -88,24 +88,30 @@ export async function withFailover<T>(
   let empty = 0;
   let attempts = 0;
   let last: ClassifiedFailure | undefined;
+  /** The latest empty answer being retried: still an answer, should no key be left to retry with. */
+  let lastEmpty: { value: T; lease: KeyLease } | undefined;
 
   for (;;) {
     let lease = pool.acquire(tried);
-    if (!lease && last?.kind === 'transient' && tried.size > 0) {
-      // A 503 is not the key's fault: with every key tried once, a key may be used again.
+    if (!lease && (last?.kind === 'transient' || lastEmpty) && tried.size > 0) {
+      // A 503 or an empty answer is not the key's fault: with every key tried once, a key may be used again.
       tried.clear();
       lease = pool.acquire(tried);
     }
-    if (!lease) throw noUsableKeyError(pool, options.now(), last);
+    if (!lease) {
+      if (lastEmpty) return { ...lastEmpty, attempts };
+      throw noUsableKeyError(pool, options.now(), last);
+    }
     tried.add(lease.id);
     attempts++;
 
     const outcome = await attempt(lease);
-    if (signal.aborted) throw new ApiError('upstream_unavailable', 'The client closed the request.');
+    if (signal.aborted) throw new ApiError('client_closed', 'The client closed the request.');
     if (outcome.kind === 'ok') return { value: outcome.value, lease, attempts };
     if (outcome.kind === 'empty') {
       const retry = empty++ < budget.empty && (options.canRetry?.() ?? true);
       if (!retry) return { value: outcome.value, lease, attempts };
+      lastEmpty = { value: outcome.value, lease };
       pool.reportTransientFailure(lease, 200, 'Gemini returned an empty answer');
       await sleep(budget.delayMs, signal);
       continue;
