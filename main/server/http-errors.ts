@@ -4,6 +4,7 @@
  * catalogue entries so clients always see a clear 4xx with a JSON body.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { routedPath } from './access/request-path';
 import { ApiError, asApiError, toGeminiError, toOpenAIError } from './errors';
 
 interface FastifyLikeError {
@@ -51,5 +52,5 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
   return reply
     .code(error.status)
     .type('application/json; charset=utf-8')
-    .send(isGeminiDialect(request.url) ? toGeminiError(error) : toOpenAIError(error));
+    .send(isGeminiDialect(routedPath(request)) ? toGeminiError(error) : toOpenAIError(error));
 }

@@ -16,7 +16,8 @@ export function exceedsJsonDepth(value: unknown, maxDepth = MAX_JSON_DEPTH): boo
   if (typeof value === 'object' && value !== null) stack.push({ node: value, depth: 1 });
   for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
     if (top.depth > maxDepth) return true;
-    for (const child of Array.isArray(top.node) ? (top.node as unknown[]) : Object.values(top.node)) {
+    const children: unknown[] = Array.isArray(top.node) ? top.node : Object.values(top.node);
+    for (const child of children) {
       if (typeof child === 'object' && child !== null) stack.push({ node: child, depth: top.depth + 1 });
     }
   }
