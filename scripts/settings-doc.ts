@@ -14,6 +14,8 @@ const GROUP_TITLES: Record<SettingGroup, string> = {
   auth: 'Access · 访问控制',
   limits: 'Rate limits · 限流',
   gemini: 'Gemini',
+  images: 'Images · 图片',
+  xai: 'xAI (Grok)',
 };
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

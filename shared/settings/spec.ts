@@ -1,0 +1,60 @@
+/**
+ * The building blocks of the settings schema: what a setting declares (type, default, env variable,
+ * group, labels and help in both languages, secret and restart flags) and the value types several
+ * groups share. Each group lives in its own file next to this one; settings-schema.ts joins them.
+ */
+import { z } from 'zod';
+
+export type RunMode = 'headless' | 'tray';
+export type SettingGroup = 'server' | 'auth' | 'limits' | 'gemini' | 'images' | 'xai';
+/** How an environment string becomes a value (settings-env.ts). */
+export type EnvFormat = 'string' | 'integer' | 'number' | 'boolean' | 'list' | 'keys';
+
+export interface Text {
+  en: string;
+  zh: string;
+}
+
+export interface SettingSpec<T> {
+  env: string;
+  /** Older names still read from the environment, so existing deployments keep working. */
+  envAliases?: readonly string[];
+  group: SettingGroup;
+  envFormat: EnvFormat;
+  schema: z.ZodType<T>;
+  default: T | { headless: T; tray: T };
+  secret?: boolean;
+  /** Changing it requires the listener to be restarted (host, port). */
+  restart?: boolean;
+  label: Text;
+  help: Text;
+}
+
+export const spec = <T>(s: SettingSpec<T>): SettingSpec<T> => s;
+
+/** 0 asks the OS for a free port (handy for tests and side-by-side instances). */
+export const port = z.number().int().min(0).max(65535);
+export const nonNegativeInt = z.number().int().min(0);
+export const stringList = z.array(z.string().min(1));
+export const positiveSeconds = z.number().int().min(1).max(86400);
+
+export const httpUrl = z
+  .string()
+  .refine(
+    (v) => /^https?:\/\/[^\s/?#]+(?::\d+)?(\/[^\s?#]*)?$/i.test(v),
+    'must be an http(s) URL such as https://example.com',
+  );
+export const optionalHttpUrl = z
+  .string()
+  .refine((v) => v === '' || httpUrl.safeParse(v).success, 'must be empty or an http(s) URL');
+
+/**
+ * IPv4 / IPv6 address or CIDR. IPv4 must be four plain decimal numbers: shorthand forms such as
+ * "10", "127.1" or "010.0.0.1" (octal!) mean something else than they seem. The server parses fully.
+ */
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = `${OCTET}(\\.${OCTET}){3}`;
+const IP_OR_CIDR = new RegExp(`^(${IPV4}(\\/\\d{1,2})?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*(\\/\\d{1,3})?)$`);
+export const ipOrCidr = z
+  .string()
+  .regex(IP_OR_CIDR, 'must be an IP address or CIDR such as 10.0.0.0/8 or ::1');
