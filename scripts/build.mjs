@@ -8,6 +8,11 @@ const targets = {
     outfile: 'dist/headless.mjs',
     format: 'esm',
   },
+  keys: {
+    entryPoints: ['main/keys-cli.ts'],
+    outfile: 'dist/keys-cli.mjs',
+    format: 'esm',
+  },
 };
 
 const wanted = process.argv.slice(2);

@@ -4,6 +4,10 @@
  * a new key list reaches the pool, a new cooldown the next 429, a new PROXY_URL the next call.
  */
 import type { Settings } from '../../shared/settings-schema';
+import { AccessKeyStore } from './access/access-keys';
+import { AuthorisedIps, FAILURE_WINDOW_MS } from './access/authorised-ips';
+import { FailureThrottle } from './access/failure-throttle';
+import { AdminSessions, loadOrCreateSecret } from './admin/admin-sessions';
 import { KeyChecker } from './keys/key-checker';
 import { KeyPool } from './keys/key-pool';
 import { LogBus } from './logging/log-bus';
@@ -25,6 +29,11 @@ export interface GatewayCore {
   readonly gemini: GeminiClient;
   readonly models: ModelCatalog;
   readonly toolCalls: ToolCallMemory;
+  readonly accessKeys: AccessKeyStore;
+  readonly authorisedIps: AuthorisedIps;
+  /** Wrong API keys per client (IPv6: per /64); a client past the limit is refused for a while. */
+  readonly credentialThrottle: FailureThrottle;
+  readonly adminSessions: AdminSessions;
   /** DNS used by the SSRF guard; replaceable in tests. */
   readonly remoteLookup: RemoteFetchOptions['lookup'];
   /** Validates the keys and arms the periodic check (call once the server listens). */
@@ -39,6 +48,9 @@ export interface CoreOptions {
   logCapacity?: number;
   remoteLookup?: RemoteFetchOptions['lookup'];
 }
+
+/** Wrong API keys a client may send within 15 minutes before it is refused for the rest of them. */
+const MAX_WRONG_CREDENTIALS = 10;
 
 const secretsOf = (s: Settings): string[] => [s.password, s.adminPassword].filter((v) => v.length >= 4);
 
@@ -68,6 +80,7 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
     ttlMs: () => settings.get().modelsCacheSeconds * 1000,
   });
   const keyChecker = new KeyChecker(keys, gemini, log);
+  const accessKeys = new AccessKeyStore(initial.dataDir, now);
 
   const unsubscribe = settings.subscribe((next, prev) => {
     if (next.geminiApiKeys !== prev.geminiApiKeys) {
@@ -100,6 +113,18 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
     gemini,
     models,
     toolCalls: new ToolCallMemory({ now }),
+    accessKeys,
+    authorisedIps: new AuthorisedIps(now),
+    credentialThrottle: new FailureThrottle({
+      now,
+      maxFailures: MAX_WRONG_CREDENTIALS,
+      windowMs: FAILURE_WINDOW_MS,
+    }),
+    adminSessions: new AdminSessions(
+      loadOrCreateSecret(initial.dataDir),
+      () => settings.get().adminPassword || settings.get().password,
+      now,
+    ),
     remoteLookup: options.remoteLookup,
     start() {
       void keyChecker.checkAll();
@@ -108,6 +133,7 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
     async close() {
       unsubscribe();
       keyChecker.stop();
+      accessKeys.flush();
       await gemini.close();
     },
   };

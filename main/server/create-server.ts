@@ -4,13 +4,18 @@
  */
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registerPasswordGate } from './access/require-password';
+import { registerAccessControl } from './access/access-control';
+import { registerRateLimits } from './access/rate-limits';
+import { routedPath } from './access/request-path';
+import { createAdminService } from './admin/admin-service';
 import type { GatewayCore } from './core';
 import { ApiError } from './errors';
 import { sendError, toApiError } from './http-errors';
 import { registerRequestLog } from './logging/request-log';
 import { registerChatCompletions } from './routes/v1/chat-completions';
 import { registerModels } from './routes/v1/models';
+import { registerAccessKeyRoutes } from './routes/admin/access-keys';
+import { registerAdminAuth } from './routes/admin/admin-auth';
 import { registerHealth } from './routes/health';
 
 export async function createServer(core: GatewayCore): Promise<FastifyInstance> {
@@ -29,12 +34,19 @@ export async function createServer(core: GatewayCore): Promise<FastifyInstance> 
     request.gemgate = { startedAt: core.now(), logged: false };
   });
 
-  // The public API is called from browser-based clients (LobeChat, NextChat web) too.
-  await app.register(cors, { origin: '*', maxAge: 86_400 });
+  // The public API is called from browser-based clients (LobeChat, NextChat web) too; the admin
+  // API is never cross-origin.
+  const publicCors = { origin: '*', maxAge: 86_400 };
+  const noCors = { origin: false };
+  await app.register(cors, {
+    // The routed path, not the raw URL: `/%61dmin/…` is routed to /admin too.
+    delegator: (request, callback) =>
+      callback(null, routedPath(request).startsWith('/admin') ? noCors : publicCors),
+  });
 
   app.setErrorHandler(async (err, request, reply) => {
     const error = toApiError(err, maxBodyMb);
-    if (error.status >= 500) {
+    if (error.status >= 500 && error.code !== 'client_closed') {
       const cause = error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : '';
       core.log.error(
         `${request.method} ${request.url.split('?')[0]} failed: ${error.message} ${cause}`.trim(),
@@ -51,9 +63,13 @@ export async function createServer(core: GatewayCore): Promise<FastifyInstance> 
   );
 
   registerRequestLog(app, core);
-  registerPasswordGate(app, core);
+  registerAccessControl(app, core);
+  registerAdminAuth(app, core);
+  await registerRateLimits(app, core);
+
   registerHealth(app, core);
   registerModels(app, core);
   registerChatCompletions(app, core);
+  registerAccessKeyRoutes(app, createAdminService(core));
   return app;
 }

@@ -25,13 +25,19 @@ export const errorCatalogue = {
   invalid_image_url: entry(400, 'invalid_request_error', 'INVALID_ARGUMENT'),
   upstream_invalid_request: entry(400, 'invalid_request_error', 'INVALID_ARGUMENT'),
   invalid_api_key: entry(401, 'invalid_request_error', 'UNAUTHENTICATED'),
+  access_key_disabled: entry(401, 'invalid_request_error', 'UNAUTHENTICATED'),
+  access_key_expired: entry(401, 'invalid_request_error', 'UNAUTHENTICATED'),
+  access_key_exhausted: entry(401, 'invalid_request_error', 'UNAUTHENTICATED'),
+  admin_unauthorized: entry(401, 'invalid_request_error', 'UNAUTHENTICATED'),
   permission_denied: entry(403, 'permission_error', 'PERMISSION_DENIED'),
+  ip_blocked: entry(403, 'permission_error', 'PERMISSION_DENIED'),
   not_found: entry(404, 'invalid_request_error', 'NOT_FOUND'),
   model_not_found: entry(404, 'invalid_request_error', 'NOT_FOUND'),
   method_not_allowed: entry(405, 'invalid_request_error', 'UNIMPLEMENTED'),
   request_too_large: entry(413, 'invalid_request_error', 'INVALID_ARGUMENT'),
   unsupported_media_type: entry(415, 'invalid_request_error', 'INVALID_ARGUMENT'),
   rate_limit_exceeded: entry(429, 'rate_limit_error', 'RESOURCE_EXHAUSTED', true),
+  auth_attempts_exceeded: entry(429, 'rate_limit_error', 'RESOURCE_EXHAUSTED', true),
   all_keys_rate_limited: entry(429, 'rate_limit_error', 'RESOURCE_EXHAUSTED', true),
   internal_error: entry(500, 'server_error', 'INTERNAL', true),
   upstream_server_error: entry(500, 'server_error', 'INTERNAL', true),
@@ -40,6 +46,8 @@ export const errorCatalogue = {
   upstream_unavailable: entry(503, 'server_error', 'UNAVAILABLE', true),
   no_keys_available: entry(503, 'server_error', 'UNAVAILABLE', true),
   upstream_timeout: entry(504, 'server_error', 'DEADLINE_EXCEEDED', true),
+  /** Nobody will read it: the client disconnected. 499 is nginx's convention for that. */
+  client_closed: entry(499, 'invalid_request_error', 'CANCELLED'),
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

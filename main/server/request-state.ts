@@ -3,10 +3,23 @@
  * Attached to the fastify request so the onResponse hook and the stream writer can both log it.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AccessKeyTicket } from './access/access-keys';
+
+/** How the caller got in: `pending` = no credential yet, maybe an `auth` command (decided after parsing). */
+export type AccessVia = 'password' | 'access_key' | 'allow_list' | 'auth_command' | 'pending';
 
 export interface RequestState {
   startedAt: number;
   logged: boolean;
+  /** The client IP as resolved under TRUST_PROXY (the socket peer by default). */
+  ip?: string;
+  /** The socket peer is a trusted proxy: its X-Forwarded-* headers may be believed. */
+  proxyTrusted?: boolean;
+  access?: AccessVia;
+  /** Whether a credential was presented at all (for the wording of a 401). */
+  presentedToken?: boolean;
+  /** The access-key use this request holds; committed on success, released otherwise. */
+  ticket?: AccessKeyTicket;
   model?: string;
   key?: string;
   stream?: boolean;

@@ -19,7 +19,14 @@ export interface TestGateway {
   app: FastifyInstance;
   settings: MemorySettingsSource;
   openai: OpenAI;
+  /** The data folder in use (removed on close unless it was passed in). */
+  dataDir: string;
   close(): Promise<void>;
+  /**
+   * Stops listening the way a crash would: the core is not closed, so nothing is flushed and the
+   * access-key journal stays as it is on disk. The data folder is kept.
+   */
+  abandon(): Promise<void>;
 }
 
 export interface GatewayOptions {
@@ -28,10 +35,15 @@ export interface GatewayOptions {
   settings?: Partial<Settings>;
   /** Run the start-up key check (off by default so tests see only their own upstream calls). */
   start?: boolean;
+  /** The core's clock (access-key expiry and daily reset, auth TTL, lockouts, admin sessions). */
+  now?: () => number;
+  /** Use this data folder and leave it in place on close, to restart a gateway on the same state. */
+  dataDir?: string;
 }
 
 export async function startGateway(options: GatewayOptions): Promise<TestGateway> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gemgate-test-'));
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gemgate-test-'));
   const settings = new MemorySettingsSource({
     ...settingsDefaults('headless'),
     host: '127.0.0.1',
@@ -42,9 +54,12 @@ export async function startGateway(options: GatewayOptions): Promise<TestGateway
     keyCheckIntervalMinutes: 0,
     geminiRetryDelay: 0,
     streamKeepaliveSeconds: 0,
+    // Rate limits are tested on their own; elsewhere they would only make test order matter.
+    maxRequestsPerMinute: 0,
+    maxRequestsPerDayPerIp: 0,
     ...options.settings,
   });
-  const core = createGatewayCore({ settings, version: 'test' });
+  const core = createGatewayCore({ settings, version: 'test', ...(options.now ? { now: options.now } : {}) });
   const app = await createServer(core);
   await app.listen({ host: '127.0.0.1', port: 0 });
   if (options.start) core.start();
@@ -57,10 +72,15 @@ export async function startGateway(options: GatewayOptions): Promise<TestGateway
     app,
     settings,
     openai,
+    dataDir,
     async close() {
       await app.close();
       await core.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+    async abandon() {
+      await app.close();
+      await core.gemini.close();
     },
   };
 }

@@ -7,17 +7,20 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-let built: Promise<string> | undefined;
+const built = new Map<string, Promise<string>>();
 
-export const buildHeadless = (): Promise<string> => {
-  built ??= (async () => {
+/** Bundles an entry point of main/ once per test process; resolves to the .mjs path. */
+export const buildEntry = (entry: 'headless' | 'keys-cli'): Promise<string> => {
+  const cached = built.get(entry);
+  if (cached) return cached;
+  const promise = (async () => {
     // ESM ignores NODE_PATH: the bundle must live under the repository so that its external
     // packages resolve from our node_modules.
     const cacheDir = join(process.cwd(), 'node_modules', '.cache', 'gemgate-test');
     mkdirSync(cacheDir, { recursive: true });
-    const outfile = join(mkdtempSync(join(cacheDir, 'build-')), 'headless.mjs');
+    const outfile = join(mkdtempSync(join(cacheDir, 'build-')), `${entry}.mjs`);
     await build({
-      entryPoints: ['main/headless.ts'],
+      entryPoints: [`main/${entry}.ts`],
       outfile,
       bundle: true,
       platform: 'node',
@@ -28,8 +31,11 @@ export const buildHeadless = (): Promise<string> => {
     });
     return outfile;
   })();
-  return built;
+  built.set(entry, promise);
+  return promise;
 };
+
+export const buildHeadless = (): Promise<string> => buildEntry('headless');
 
 export interface HeadlessProcess {
   child: ChildProcess;

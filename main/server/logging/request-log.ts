@@ -20,7 +20,7 @@ export function logRequest(core: GatewayCore, request: FastifyRequest, status: n
   const fields: RequestLogFields = {
     method: request.method,
     path,
-    ip: request.ip,
+    ip: state.ip ?? request.ip,
     status,
     latencyMs: Math.round((core.now() - state.startedAt) * 10) / 10,
   };

@@ -1,0 +1,209 @@
+/**
+ * Who may call the API (DESIGN §4 step 1; issue "Access control" §8): in this order
+ *   client IP → deny list → credential (password, access key) / allow list / IP authorised by the
+ *   `auth` command → rate limits (rate-limits.ts, registered after this) → handler.
+ * Every refusal is a JSON error in the caller's dialect and is logged with its reason, never a 500.
+ *
+ * A client without a credential may still send one small chat request: if its last message is
+ * `auth <password>`, it is answered here, without calling Gemini. Anything else gets the 401.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { GatewayCore } from '../core';
+import { ApiError } from '../errors';
+import { newCompletionId } from '../ids';
+import { SSE_DONE, sseData } from '../sse/encode-sse';
+import { createPolicyCache } from './access-policy';
+import { authCommandPassword, authReply, authReplyChunks } from './auth-command';
+import { resolveClientIp } from './client-ip';
+import { ipBucket, normalizeIp } from './ip-match';
+import { secretEquals } from './constant-time';
+import { bearerToken, geminiStyleToken } from './credentials';
+import { routedPath } from './request-path';
+
+/** Unauthenticated bodies larger than this cannot be an auth command: refuse before parsing them. */
+const MAX_UNAUTHENTICATED_BODY = 64 * 1024;
+
+export type ApiDialect = 'openai' | 'gemini';
+
+/** Which API a (routed, decoded) path belongs to; undefined for routes with their own (or no) access rules. */
+export const apiDialectOf = (path: string): ApiDialect | undefined => {
+  if (path.startsWith('/v1/')) return 'openai';
+  if (path.startsWith('/v1beta/') || path.startsWith('/gemini/')) return 'gemini';
+  return undefined;
+};
+
+/** The API a request belongs to, judged by the route that will run, never by the raw URL (request-path.ts). */
+export const apiDialectOfRequest = (request: FastifyRequest): ApiDialect | undefined =>
+  apiDialectOf(routedPath(request));
+
+const isChatCompletion = (request: FastifyRequest) =>
+  request.method === 'POST' && routedPath(request) === '/v1/chat/completions';
+
+const missingCredential = (dialect: ApiDialect, presented: boolean) =>
+  new ApiError(
+    'invalid_api_key',
+    presented
+      ? 'Incorrect API key provided. Use the gateway password or an access key as the API key.'
+      : dialect === 'openai'
+        ? 'Missing API key. Send the gateway password or an access key as the API key (Authorization: Bearer <key>).'
+        : 'Missing API key. Send the gateway password or an access key in x-goog-api-key or ?key=.',
+  );
+
+/** The refusal of a request without a valid credential; a wrong credential counts as a failure. */
+function refuse(
+  core: GatewayCore,
+  bucket: string,
+  dialect: ApiDialect,
+  presented: boolean,
+  locked: number,
+): ApiError {
+  if (locked > 0) {
+    return new ApiError(
+      'auth_attempts_exceeded',
+      `Too many wrong API keys from this address. Try again in ${locked} s.`,
+      { retryAfterSeconds: locked },
+    );
+  }
+  if (presented) core.credentialThrottle.recordFailure(bucket);
+  return missingCredential(dialect, presented);
+}
+
+export function registerAccessControl(app: FastifyInstance, core: GatewayCore): void {
+  const policyOf = createPolicyCache();
+
+  // An `auth` grant proves the password as it was: rotating a leaked password must shut out whoever
+  // used it, not leave them in until the next restart (as a new admin password ends admin sessions).
+  const unsubscribe = core.settings.subscribe((next, previous) => {
+    if (next.password !== previous.password) core.authorisedIps.revokeAll();
+  });
+  app.addHook('onClose', async () => unsubscribe());
+
+  app.addHook('onRequest', async (request) => {
+    const settings = core.settings.get();
+    const policy = policyOf(settings);
+    const state = request.gemgate;
+    state.ip = resolveClientIp(request.socket.remoteAddress, request.headers, policy.trust);
+    state.proxyTrusted = policy.trust?.(normalizeIp(request.socket.remoteAddress ?? ''), 0) === true;
+
+    if (policy.deny.matches(state.ip)) {
+      throw new ApiError('ip_blocked', 'Your IP address is blocked by this gateway.');
+    }
+    const dialect = apiDialectOfRequest(request);
+    if (!dialect || request.method === 'OPTIONS') return;
+
+    const token = dialect === 'openai' ? bearerToken(request) : geminiStyleToken(request);
+    // Brute-force guard: a client that sent too many wrong credentials is not even compared any
+    // more — otherwise a correct guess would still be told apart from a wrong one while "locked".
+    const bucket = ipBucket(state.ip);
+    const locked = token === undefined ? 0 : core.credentialThrottle.lockedFor(bucket);
+    if (token !== undefined && locked === 0) {
+      if (secretEquals(token, settings.password)) {
+        state.access = 'password';
+        return;
+      }
+      if (core.accessKeys.isAccessKey(token)) {
+        // Throws a 401 that says why when the key is disabled, expired or used up.
+        state.ticket = core.accessKeys.admit(token);
+        state.access = 'access_key';
+        return;
+      }
+    }
+    if (policy.allow.matches(state.ip)) {
+      state.access = 'allow_list';
+      return;
+    }
+    if (core.authorisedIps.isAuthorised(state.ip)) {
+      state.access = 'auth_command';
+      return;
+    }
+    const length = Number(request.headers['content-length'] ?? Infinity);
+    if (isChatCompletion(request) && length <= MAX_UNAUTHENTICATED_BODY) {
+      // Maybe an `auth` command, which has its own lockout: clients that cannot send the header
+      // at all often send a placeholder key, which must not keep them from authorising.
+      state.access = 'pending';
+      state.presentedToken = token !== undefined;
+      return;
+    }
+    throw refuse(core, bucket, dialect, token !== undefined, locked);
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
+    const state = request.gemgate;
+    if (state.access !== 'pending') return;
+    const password = authCommandPassword(request.body);
+    if (password === undefined) {
+      const bucket = ipBucket(state.ip ?? request.ip);
+      throw refuse(
+        core,
+        bucket,
+        'openai',
+        state.presentedToken === true,
+        core.credentialThrottle.lockedFor(bucket),
+      );
+    }
+    return answerAuthCommand(core, request, reply, password);
+  });
+
+  // A use of an access key counts only when the request succeeded.
+  const settle = (request: FastifyRequest, status: number) => {
+    const ticket = request.gemgate?.ticket;
+    if (!ticket) return;
+    if (status < 400 && !request.gemgate.errorCode) ticket.commit();
+    else ticket.release();
+  };
+  app.addHook('onResponse', async (request, reply) => settle(request, reply.statusCode));
+  app.addHook('onRequest', async (request, reply) => {
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) settle(request, 499);
+    });
+  });
+}
+
+async function answerAuthCommand(
+  core: GatewayCore,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  password: string,
+): Promise<FastifyReply> {
+  const state = request.gemgate;
+  const ip = state.ip ?? request.ip;
+  const locked = core.authorisedIps.lockedFor(ip);
+  if (locked > 0) {
+    throw new ApiError(
+      'auth_attempts_exceeded',
+      `Too many wrong passwords from ${ip}. Try again in ${locked} s.`,
+      {
+        retryAfterSeconds: locked,
+      },
+    );
+  }
+  const ttlHours = core.settings.get().authCommandTtlHours;
+  let text: string;
+  if (secretEquals(password, core.settings.get().password)) {
+    core.authorisedIps.grant(ip, ttlHours > 0 ? ttlHours * 3600_000 : Infinity);
+    const until = ttlHours > 0 ? `for ${ttlHours} h` : 'until the gateway restarts';
+    text = `✅ Authorised: ${ip} may now use this gateway ${until}. · 授权成功：${ip} 现在可以使用本网关（${ttlHours > 0 ? `${ttlHours} 小时` : '直到网关重启'}）。`;
+    state.access = 'auth_command';
+    core.log.info(`auth command: ${ip} authorised ${until}`);
+  } else {
+    core.authorisedIps.recordFailure(ip);
+    text = '❌ Wrong password: this IP was not authorised. · 密码错误，未授权此 IP。';
+    state.errorCode = 'auth_command_wrong_password';
+    core.log.warn(`auth command: wrong password from ${ip}`);
+  }
+
+  const body = request.body as {
+    model?: unknown;
+    stream?: unknown;
+    stream_options?: { include_usage?: unknown };
+  };
+  const model = typeof body.model === 'string' ? body.model : 'gemgate';
+  const id = newCompletionId();
+  const created = Math.floor(core.now() / 1000);
+  if (body.stream !== true) return reply.send(authReply(id, created, model, text));
+  const chunks = authReplyChunks(id, created, model, text, body.stream_options?.include_usage === true);
+  return reply
+    .header('content-type', 'text/event-stream; charset=utf-8')
+    .header('cache-control', 'no-cache')
+    .send(chunks.map(sseData).join('') + SSE_DONE);
+}
