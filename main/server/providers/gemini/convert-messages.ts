@@ -7,6 +7,7 @@ import type { ChatMessage, ToolCall, UserContentPart } from '../../openai/chat-r
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../../openai/parse-request';
 import { normaliseBase64, parseDataUrl } from './data-url';
 import type { GeminiContent, GeminiFunctionCall, GeminiPart } from './gemini-types';
+import { OMITTED_IMAGE_MARKER, splitMarkdownImages } from './history-images';
 
 /** A remote image the route fetched through the SSRF guard; `data` is base64. */
 export interface RemoteMedia {
@@ -25,6 +26,11 @@ export interface ConvertMessagesContext {
   lookupToolCall: (toolCallId: string) => ToolCallRecord | undefined;
   /** Gemini 3 rejects unsigned function calls in the current turn (§1.5.5). */
   enforcesThoughtSignatures: boolean;
+  /**
+   * Whether the images of message i go back to Gemini as images (HISTORY_IMAGE_SUBMIT_TYPE, see
+   * history-images.ts); the others become a text marker. Default: all of them.
+   */
+  resubmitImagesOf?: (messageIndex: number) => boolean;
 }
 
 export interface ConvertedMessages {
@@ -112,12 +118,18 @@ function filePart(file: { file_data?: string; file_id?: string }, param: string)
   throw new ApiError('invalid_request', 'A file part needs file_data.', { param: `${param}.file` });
 }
 
-function userPart(part: UserContentPart, param: string, ctx: ConvertMessagesContext): GeminiPart | undefined {
+function userPart(
+  part: UserContentPart,
+  param: string,
+  ctx: ConvertMessagesContext,
+  resubmit: boolean,
+): GeminiPart | undefined {
   switch (part.type) {
     case 'text':
       return part.text === '' ? undefined : { text: part.text };
     case 'image_url':
-      return imagePart(part.image_url.url, param, ctx); // `detail` has no Gemini equivalent worth mapping
+      // `detail` has no Gemini equivalent worth mapping.
+      return resubmit ? imagePart(part.image_url.url, param, ctx) : { text: OMITTED_IMAGE_MARKER };
     case 'input_audio':
       return audioPart(part.input_audio, param);
     case 'file':
@@ -132,8 +144,9 @@ function userParts(
 ): GeminiPart[] {
   if (typeof content === 'string') return content === '' ? [] : [{ text: content }];
   const parts: GeminiPart[] = [];
+  const resubmit = ctx.resubmitImagesOf?.(index) ?? true;
   content.forEach((part, j) => {
-    const converted = userPart(part, `messages[${index}].content[${j}]`, ctx);
+    const converted = userPart(part, `messages[${index}].content[${j}]`, ctx, resubmit);
     if (converted) parts.push(converted);
   });
   return parts;
@@ -271,9 +284,43 @@ class MessageConverter {
         ? content
         : (content ?? []).map((part) => (part.type === 'text' ? part.text : part.refusal)).join('');
     // reasoning_content is not sent back: thought parts are optional on input (§4.2.3).
-    const parts: GeminiPart[] = text === '' ? [] : [{ text }];
+    const parts = this.assistantTextParts(text, index);
     (message.tool_calls ?? []).forEach((call, k) => parts.push(this.functionCallPart(call, index, k)));
     return parts;
+  }
+
+  /**
+   * Assistant text with the markdown images our replies contain: resubmitted images become
+   * inlineData between the text around them; others, and links that could not be fetched (an old
+   * reply's image may be long gone — not the client's fault), become the marker.
+   */
+  private assistantTextParts(text: string, index: number): GeminiPart[] {
+    if (text === '') return [];
+    const resubmit = this.ctx.resubmitImagesOf?.(index) ?? true;
+    const parts: GeminiPart[] = [];
+    let pending = '';
+    for (const segment of splitMarkdownImages(text)) {
+      if ('text' in segment) {
+        pending += segment.text;
+        continue;
+      }
+      const inlineData = resubmit ? this.historyImage(segment.imageUrl) : undefined;
+      if (!inlineData) {
+        pending += OMITTED_IMAGE_MARKER;
+        continue;
+      }
+      if (pending.trim() !== '') parts.push({ text: pending });
+      pending = '';
+      parts.push({ inlineData });
+    }
+    if (pending.trim() !== '' || parts.length === 0) parts.push({ text: pending });
+    return parts;
+  }
+
+  private historyImage(url: string): RemoteMedia | undefined {
+    if (/^data:/i.test(url)) return parseDataUrl(url);
+    const media = this.ctx.remoteMedia.get(url);
+    return media && { mimeType: media.mimeType, data: media.data };
   }
 
   private functionCallPart(call: ToolCall, index: number, k: number): GeminiPart {

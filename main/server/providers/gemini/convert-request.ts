@@ -8,6 +8,7 @@ import type { RemoteMedia, ToolCallRecord } from './convert-messages';
 import { toGenerationConfig } from './convert-generation-config';
 import { convertTools } from './convert-tools';
 import type { GeminiGenerateContentRequest, GeminiModel, GeminiSafetySetting } from './gemini-types';
+import { resubmittedMessages, type HistoryImageMode } from './history-images';
 import { capabilitiesOf } from './model-capabilities';
 import type { ResolvedModel } from './resolve-model';
 
@@ -22,6 +23,8 @@ export interface ConvertRequestContext {
   lookupToolCall: (toolCallId: string) => ToolCallRecord | undefined;
   /** The upstream's listing of the model, when known (lets an unknown model count as thinking). */
   listedModel?: GeminiModel;
+  /** HISTORY_IMAGE_SUBMIT_TYPE; default `all`. */
+  historyImages?: HistoryImageMode;
 }
 
 /**
@@ -67,6 +70,7 @@ export function toGeminiRequest(
     lookupToolCall: ctx.lookupToolCall,
     // Gemini 3 (the level-thinking family) is the one that enforces signatures.
     enforcesThoughtSignatures: caps.thinking.kind === 'level',
+    resubmitImagesOf: resubmittedMessages(req.messages, ctx.historyImages ?? 'all'),
   });
   const { tools, toolConfig } = convertTools(req.tools, req.tool_choice);
   const generationConfig = toGenerationConfig(req, {
