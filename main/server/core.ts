@@ -8,6 +8,7 @@ import { AccessKeyStore } from './access/access-keys';
 import { AuthorisedIps, FAILURE_WINDOW_MS } from './access/authorised-ips';
 import { FailureThrottle } from './access/failure-throttle';
 import { AdminSessions, loadOrCreateSecret } from './admin/admin-sessions';
+import { ImageService } from './images/image-service';
 import { KeyChecker } from './keys/key-checker';
 import { KeyPool } from './keys/key-pool';
 import { LogBus } from './logging/log-bus';
@@ -29,6 +30,7 @@ export interface GatewayCore {
   readonly gemini: GeminiClient;
   readonly models: ModelCatalog;
   readonly toolCalls: ToolCallMemory;
+  readonly images: ImageService;
   readonly accessKeys: AccessKeyStore;
   readonly authorisedIps: AuthorisedIps;
   /** Wrong API keys per client (IPv6: per /64); a client past the limit is refused for a while. */
@@ -81,6 +83,7 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
   });
   const keyChecker = new KeyChecker(keys, gemini, log);
   const accessKeys = new AccessKeyStore(initial.dataDir, now);
+  const images = new ImageService(settings, log, now);
 
   const unsubscribe = settings.subscribe((next, prev) => {
     if (next.geminiApiKeys !== prev.geminiApiKeys) {
@@ -113,6 +116,7 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
     gemini,
     models,
     toolCalls: new ToolCallMemory({ now }),
+    images,
     accessKeys,
     authorisedIps: new AuthorisedIps(now),
     credentialThrottle: new FailureThrottle({
@@ -134,6 +138,7 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
       unsubscribe();
       keyChecker.stop();
       accessKeys.flush();
+      await images.close();
       await gemini.close();
     },
   };

@@ -17,6 +17,7 @@ import { registerModels } from './routes/v1/models';
 import { registerAccessKeyRoutes } from './routes/admin/access-keys';
 import { registerAdminAuth } from './routes/admin/admin-auth';
 import { registerHealth } from './routes/health';
+import { registerMediaRoute } from './routes/media';
 
 export async function createServer(core: GatewayCore): Promise<FastifyInstance> {
   const maxBodyMb = core.settings.get().maxBodyMb;
@@ -68,6 +69,7 @@ export async function createServer(core: GatewayCore): Promise<FastifyInstance> 
   await registerRateLimits(app, core);
 
   registerHealth(app, core);
+  registerMediaRoute(app, () => core.images.library);
   registerModels(app, core);
   registerChatCompletions(app, core);
   registerAccessKeyRoutes(app, createAdminService(core));

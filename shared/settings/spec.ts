@@ -30,7 +30,10 @@ export interface SettingSpec<T> {
   help: Text;
 }
 
-export const spec = <T>(s: SettingSpec<T>): SettingSpec<T> => s;
+/** T comes from the schema alone (NoInfer on the default), so enums keep their literal types. */
+export const spec = <T>(
+  s: Omit<SettingSpec<T>, 'default'> & { default: NoInfer<T> | { headless: NoInfer<T>; tray: NoInfer<T> } },
+): SettingSpec<T> => s;
 
 /** 0 asks the OS for a free port (handy for tests and side-by-side instances). */
 export const port = z.number().int().min(0).max(65535);

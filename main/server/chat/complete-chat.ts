@@ -8,6 +8,7 @@ import { withFailover, type AttemptOutcome } from '../providers/gemini/failover'
 import type { GeminiGenerateContentResponse } from '../providers/gemini/gemini-types';
 import type { RequestState } from '../request-state';
 import type { PreparedChat } from './prepare-chat';
+import { createImageLinks } from './generated-images';
 import { createResponseContext } from './response-context';
 import { retryBudgetOf } from './retry-budget';
 
@@ -61,7 +62,13 @@ export async function completeChat(
   );
   state.attempts = result.attempts;
 
-  const ctx = createResponseContext(core, prepared.model.requested);
+  const images = createImageLinks(core, {
+    origin: prepared.origin,
+    model: prepared.model.requested,
+    prompt: prepared.prompt,
+  });
+  await images.saveFrom(result.value);
+  const ctx = createResponseContext(core, prepared.model.requested, images.urlOf);
   const completion = toChatCompletion(result.value, ctx);
   for (const choice of completion.choices) ctx.rememberToolCalls(choice.message.tool_calls);
 

@@ -1,25 +1,22 @@
 /**
  * Steps 2–4 of the request path (DESIGN §4): validate the OpenAI body, resolve the model and its
- * thinking suffix, fetch remote images through the SSRF guard, and convert to Gemini's body.
+ * thinking suffix, gather the history images that go back to Gemini, and convert to Gemini's body.
  */
 import type { GatewayCore } from '../core';
-import { ApiError } from '../errors';
-import { fetchRemoteImage } from '../net/fetch-remote-image';
 import { chatCompletionRequest, type ChatCompletionRequest } from '../openai/chat-request';
 import { parseBody } from '../openai/parse-request';
-import {
-  collectRemoteMediaUrls,
-  toGeminiRequest,
-  type RemoteMedia,
-} from '../providers/gemini/convert-request';
+import { toGeminiRequest, type RemoteMedia } from '../providers/gemini/convert-request';
+import { resubmittedRemoteRefs } from '../providers/gemini/history-images';
 import { resolveModel, type ResolvedModel } from '../providers/gemini/resolve-model';
-
-/** More remote images than this in one request is abuse, not a conversation. */
-const MAX_REMOTE_IMAGES = 16;
+import { fetchHistoryMedia } from './history-media';
 
 export interface PreparedChat {
   request: ChatCompletionRequest;
   model: ResolvedModel;
+  /** Origin for absolute image links (HOST_URL or the request's own). */
+  origin: string;
+  /** The last user text, recorded with generated images for the gallery. */
+  prompt: string | undefined;
   /** The Gemini request, serialised once. */
   body: string;
   stream: boolean;
@@ -29,43 +26,30 @@ export interface PreparedChat {
 export const parseChatRequest = (body: unknown): ChatCompletionRequest =>
   parseBody(chatCompletionRequest, body);
 
-async function fetchRemoteMedia(
-  core: GatewayCore,
-  urls: string[],
-  signal: AbortSignal,
-): Promise<Map<string, RemoteMedia>> {
-  if (urls.length > MAX_REMOTE_IMAGES) {
-    throw new ApiError(
-      'invalid_request',
-      `At most ${MAX_REMOTE_IMAGES} image URLs per request are fetched.`,
-      {
-        param: 'messages',
-      },
-    );
-  }
-  const s = core.settings.get();
-  const options = {
-    allowedHosts: s.remoteFetchAllowedHosts,
-    maxBytes: Math.round(s.remoteImageMaxMb * 1024 * 1024),
-    timeoutMs: s.remoteFetchTimeoutSeconds * 1000,
-    ...(core.remoteLookup ? { lookup: core.remoteLookup } : {}),
-  };
-  const fetched = await Promise.all(urls.map((url) => fetchRemoteImage(url, options, signal)));
-  return new Map(urls.map((url, i) => [url, fetched[i]!]));
-}
+/** The text of the last user message: what a generated image is filed under in the gallery. */
+const lastUserText = (request: ChatCompletionRequest): string | undefined => {
+  const message = request.messages.findLast((m) => m.role === 'user');
+  if (!message) return undefined;
+  if (typeof message.content === 'string') return message.content;
+  const text = message.content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join(' ');
+  return text || undefined;
+};
 
 export async function prepareChat(
   core: GatewayCore,
   request: ChatCompletionRequest,
+  origin: string,
   signal: AbortSignal,
 ): Promise<PreparedChat> {
   const model = resolveModel(request.model);
-  const urls = collectRemoteMediaUrls(request);
+  const settings = core.settings.get();
+  const refs = resubmittedRemoteRefs(request.messages, settings.historyImageSubmitType);
   const remoteMedia =
-    urls.length > 0 ? await fetchRemoteMedia(core, urls, signal) : new Map<string, RemoteMedia>();
+    refs.length > 0 ? await fetchHistoryMedia(core, refs, signal) : new Map<string, RemoteMedia>();
   const listedModel = core.models.cached(model.upstream);
   const gemini = toGeminiRequest(request, model, {
-    includeThoughts: core.settings.get().includeThoughts,
+    includeThoughts: settings.includeThoughts,
+    historyImages: settings.historyImageSubmitType,
     remoteMedia,
     lookupToolCall: (id) => core.toolCalls.lookup(id),
     ...(listedModel ? { listedModel } : {}),
@@ -73,6 +57,8 @@ export async function prepareChat(
   return {
     request,
     model,
+    origin,
+    prompt: lastUserText(request),
     body: JSON.stringify(gemini),
     stream: request.stream === true,
     includeUsage: request.stream_options?.include_usage === true,

@@ -13,9 +13,11 @@ export interface TrackedContext extends ResponseContext {
   rememberToolCalls(calls: readonly (OutToolCall | ChunkToolCall)[] | undefined): void;
 }
 
-const dataUrl = (image: GeminiInlineData): string => `data:${image.mimeType};base64,${image.data}`;
-
-export function createResponseContext(core: GatewayCore, model: string): TrackedContext {
+export function createResponseContext(
+  core: GatewayCore,
+  model: string,
+  imageUrl: (image: GeminiInlineData) => string,
+): TrackedContext {
   const invented = new Set<string>();
   return {
     id: newCompletionId(),
@@ -26,7 +28,7 @@ export function createResponseContext(core: GatewayCore, model: string): Tracked
       invented.add(id);
       return id;
     },
-    imageUrl: dataUrl,
+    imageUrl,
     rememberToolCalls(calls) {
       for (const call of calls ?? []) {
         if (!call.id) continue;

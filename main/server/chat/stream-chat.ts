@@ -18,11 +18,13 @@ import { SseDecoder, type SseEvent } from '../sse/decode-sse';
 import { SSE_DONE, sseData } from '../sse/encode-sse';
 import { SseResponse } from '../sse/sse-response';
 import type { PreparedChat } from './prepare-chat';
+import { createImageLinks, type ImageLinks } from './generated-images';
 import { createResponseContext, type TrackedContext } from './response-context';
 import { retryBudgetOf } from './retry-budget';
 
 interface OpenStream {
   body: AsyncIterator<Buffer>;
+  images: ImageLinks;
   destroy: () => void;
   decoder: SseDecoder;
   transformer: GeminiStreamTransformer;
@@ -64,12 +66,19 @@ const isFinal = (chunk: GeminiGenerateContentResponse) =>
 
 type EventResult = { failure: ClassifiedFailure } | undefined;
 
-/** Feeds decoded events to the transformer; returns a failure for an upstream error event. */
-function consumeEvents(
+const carriesImage = (chunk: GeminiGenerateContentResponse) =>
+  (chunk.candidates ?? []).some((c) => (c.content?.parts ?? []).some((p) => p.inlineData !== undefined));
+
+/**
+ * Feeds decoded events to the transformer; returns a failure for an upstream error event. Images in
+ * a chunk are saved before the chunk is converted, so the reply links to them (their own delta, in
+ * the order Gemini produced them).
+ */
+async function consumeEvents(
   stream: OpenStream,
   events: SseEvent[],
   onFinal?: (c: GeminiGenerateContentResponse) => void,
-): EventResult {
+): Promise<EventResult> {
   for (const event of events) {
     if (event.type === 'error') return { failure: classifyStreamError(event.error) };
     if (event.data === '[DONE]') continue;
@@ -78,6 +87,7 @@ function consumeEvents(
     if ('error' in parsed) return { failure: classifyStreamError(parsed.error) };
     const chunk = parsed.chunk;
     if (onFinal && isFinal(chunk)) onFinal(chunk);
+    if (carriesImage(chunk)) await stream.images.saveFrom(chunk);
     for (const out of stream.transformer.push(chunk)) stream.pending.push(out);
   }
   return undefined;
@@ -87,6 +97,7 @@ async function openAttempt(
   core: GatewayCore,
   prepared: PreparedChat,
   ctx: TrackedContext,
+  images: ImageLinks,
   key: string,
   signal: AbortSignal,
   onOpen: () => void,
@@ -112,6 +123,7 @@ async function openAttempt(
   const body = res.body;
   const stream: OpenStream = {
     body: body[Symbol.asyncIterator]() as AsyncIterator<Buffer>,
+    images,
     destroy: () => body.destroy(),
     decoder: new SseDecoder(),
     transformer: new GeminiStreamTransformer({ ...ctx, includeUsage: prepared.includeUsage }),
@@ -124,7 +136,7 @@ async function openAttempt(
     while (!stream.transformer.hasVisibleOutput) {
       const step = await stream.body.next();
       const events = step.done ? stream.decoder.end() : stream.decoder.push(step.value);
-      const result = consumeEvents(stream, events, (c) => (finalChunk = c));
+      const result = await consumeEvents(stream, events, (c) => (finalChunk = c));
       if (result) {
         stream.destroy();
         return { kind: 'failed', failure: result.failure };
@@ -171,7 +183,12 @@ export async function streamChat(
   state: RequestState,
 ): Promise<void> {
   const out = new SseResponse(reply, core.settings.get().streamKeepaliveSeconds * 1000);
-  const ctx = createResponseContext(core, prepared.model.requested);
+  const images = createImageLinks(core, {
+    origin: prepared.origin,
+    model: prepared.model.requested,
+    prompt: prepared.prompt,
+  });
+  const ctx = createResponseContext(core, prepared.model.requested, images.urlOf);
 
   let opened;
   try {
@@ -187,7 +204,7 @@ export async function streamChat(
         state.key = lease.masked;
         // Keep-alives start only once Gemini accepted the stream: a 429 or 503 arrives before that and
         // can still move to another key; what follows is the model thinking, which can take minutes.
-        return openAttempt(core, prepared, ctx, lease.key, signal, () => out.armKeepAlive());
+        return openAttempt(core, prepared, ctx, images, lease.key, signal, () => out.armKeepAlive());
       },
     );
   } catch (err) {
@@ -206,7 +223,7 @@ export async function streamChat(
     while (!stream.ended && !out.closed) {
       const step = await stream.body.next();
       const events = step.done ? stream.decoder.end() : stream.decoder.push(step.value);
-      const result = consumeEvents(stream, events);
+      const result = await consumeEvents(stream, events);
       await writeChunks(out, ctx, stream.pending);
       if (result) {
         failure = result.failure.error;

@@ -15,6 +15,8 @@ export function registerHealth(app: FastifyInstance, core: GatewayCore): void {
         cooling: keys.cooling,
         disabled: keys.disabled,
       },
+      // Which store keeps generated images, and why it cannot, when it cannot (no credentials shown).
+      images: core.images.status(),
     };
   });
 }

@@ -4,6 +4,7 @@ import { completeChat } from '../../chat/complete-chat';
 import { parseChatRequest, prepareChat } from '../../chat/prepare-chat';
 import { streamChat } from '../../chat/stream-chat';
 import type { GatewayCore } from '../../core';
+import { publicOrigin } from '../../images/public-origin';
 import { clientAbortSignal } from '../../request-state';
 
 export function registerChatCompletions(app: FastifyInstance, core: GatewayCore): void {
@@ -13,7 +14,12 @@ export function registerChatCompletions(app: FastifyInstance, core: GatewayCore)
     const chat = parseChatRequest(request.body);
     state.model = chat.model;
     state.stream = chat.stream === true;
-    const prepared = await prepareChat(core, chat, signal);
+    const prepared = await prepareChat(
+      core,
+      chat,
+      publicOrigin(request, core.settings.get().hostUrl),
+      signal,
+    );
     if (prepared.stream) {
       await streamChat(core, prepared, reply, signal, state);
       return reply;
