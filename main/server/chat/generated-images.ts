@@ -9,7 +9,7 @@ import type { GeminiGenerateContentResponse, GeminiInlineData } from '../provide
 
 export interface ImageLinks {
   /** The URL a converter puts into the reply for this inlineData object. */
-  urlOf(image: GeminiInlineData): string;
+  readonly urlOf: (image: GeminiInlineData) => string;
   /** Saves the images of one Gemini response or stream chunk (call before converting it). */
   saveFrom(response: GeminiGenerateContentResponse): Promise<void>;
 }
