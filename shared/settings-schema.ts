@@ -10,6 +10,7 @@ import { geminiSettings } from './settings/gemini';
 import { imagesSettings } from './settings/images';
 import { limitsSettings } from './settings/limits';
 import { serverSettings } from './settings/server';
+import { xaiSettings } from './settings/xai';
 import type { RunMode, SettingSpec } from './settings/spec';
 
 export type { EnvFormat, RunMode, SettingGroup, SettingSpec, Text } from './settings/spec';
@@ -21,6 +22,7 @@ export const settingSpecs = {
   ...limitsSettings,
   ...geminiSettings,
   ...imagesSettings,
+  ...xaiSettings,
 } as const;
 
 export type SettingKey = keyof typeof settingSpecs;
