@@ -12,7 +12,7 @@ import type {
   AccessKeyDto,
   AccessKeyInput,
   AccessKeyPatch,
-  AdminApi,
+  AccessKeyAdmin,
   CreatedAccessKey,
 } from '../shared/admin-contract';
 import { parseSettingsFromEnv } from '../shared/settings-env';
@@ -45,7 +45,7 @@ const parseLimit = (value: string | undefined): number | null | undefined =>
   value === undefined ? undefined : value === 'none' ? null : Number(value);
 
 /** The admin contract over HTTP, for a running gateway. */
-async function httpAdmin(url: string, password: string): Promise<AdminApi> {
+async function httpAdmin(url: string, password: string): Promise<AccessKeyAdmin> {
   const login = await fetch(`${url}/admin/api/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -75,7 +75,7 @@ async function httpAdmin(url: string, password: string): Promise<AdminApi> {
 }
 
 /** The admin contract straight on DATA_DIR, when no gateway is running. */
-function fileAdmin(dataDir: string): AdminApi {
+function fileAdmin(dataDir: string): AccessKeyAdmin {
   mkdirSync(dataDir, { recursive: true });
   return createAdminService({
     accessKeys: new AccessKeyStore(dataDir, Date.now),

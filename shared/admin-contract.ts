@@ -4,6 +4,17 @@
  * the renderer talks to whichever it has through the same interface.
  */
 import { z } from 'zod';
+import type {
+  GalleryPage,
+  GatewayStatus,
+  ImageStorageInfo,
+  KeyCheckResult,
+  KeyHealth,
+  LogEntry,
+  UsageRange,
+  UsageReport,
+} from './admin-dto';
+import { settingKeys, type SettingKey, type Settings } from './settings-schema';
 
 const nullableLimit = z.number().int().min(1).max(1_000_000_000).nullable();
 
@@ -52,9 +63,86 @@ export interface AdminSession {
   expiresAt: number;
 }
 
+/** What a secret looks like in a SettingsView; sending it back in a patch means "unchanged". */
+export const SECRET_MASK = '••••••••';
+
+/** Current settings as the UI may see them: secrets masked, with where each value comes from. */
+export interface SettingsView {
+  values: Settings;
+  /** Secrets that have a (non-empty) value. */
+  secretsSet: SettingKey[];
+  /** Headless: settings saved in the admin, which win over the environment. Tray: every saved one. */
+  overridden: SettingKey[];
+  /** Headless: settings given by an environment variable. */
+  fromEnvironment: SettingKey[];
+}
+
+export interface SettingsUpdateResult {
+  settings: SettingsView;
+  /** The listener restarts to apply a host/port change. */
+  restarting: boolean;
+}
+
+const settingKeySchema = z.enum(settingKeys as [SettingKey, ...SettingKey[]]);
+
+/** A patch names known settings only; values are checked against the schema by the server. */
+export const settingsPatchSchema = z.record(settingKeySchema, z.unknown());
+export type SettingsPatch = Partial<Record<SettingKey, unknown>>;
+export const settingKeyListSchema = z.array(settingKeySchema).max(settingKeys.length);
+
+export const keysTextSchema = z.object({ text: z.string().max(200_000) });
+export const idListSchema = z.object({ ids: z.array(z.string().min(1).max(100)).max(10_000) });
+export const keyEnabledSchema = z.object({ enabled: z.boolean() });
+export const usageRangeSchema = z.enum(['24h', '7d', '30d']);
+export const galleryPageSchema = z.object({
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+
+export interface AddKeysResult {
+  added: number;
+  duplicates: number;
+  keys: KeyHealth[];
+}
+
+/** Everything the settings window can do. Electron serves it over IPC, headless over HTTP. */
 export interface AdminApi {
+  getStatus(): Promise<GatewayStatus>;
+
+  getSettings(): Promise<SettingsView>;
+  updateSettings(patch: SettingsPatch): Promise<SettingsUpdateResult>;
+  /** Headless: forget admin-saved values so the environment (or default) applies again. */
+  resetSettings(keys: SettingKey[]): Promise<SettingsUpdateResult>;
+  revealSecret(key: SettingKey): Promise<string>;
+
+  listKeys(): Promise<KeyHealth[]>;
+  /** Bulk paste: any separator; duplicates and blanks ignored; new keys are checked at once. */
+  addKeys(text: string): Promise<AddKeysResult>;
+  removeKeys(ids: string[]): Promise<KeyHealth[]>;
+  checkKeys(ids?: string[]): Promise<KeyCheckResult[]>;
+  setKeyEnabled(id: string, enabled: boolean): Promise<KeyHealth[]>;
+
   listAccessKeys(): Promise<AccessKeyDto[]>;
   createAccessKey(input: AccessKeyInput): Promise<CreatedAccessKey>;
   updateAccessKey(id: string, patch: AccessKeyPatch): Promise<AccessKeyDto>;
   revokeAccessKey(id: string): Promise<void>;
+
+  getUsage(range: UsageRange): Promise<UsageReport>;
+
+  /** Entries after `afterId`, oldest first (the live stream is transport-specific). */
+  getLogs(afterId?: number): Promise<LogEntry[]>;
+  clearLogs(): Promise<void>;
+
+  listImages(page: { offset?: number; limit?: number }): Promise<GalleryPage>;
+  deleteImages(ids: string[]): Promise<{ deleted: string[] }>;
+  imageStorage(): Promise<ImageStorageInfo>;
 }
+
+/** The access-key part of the contract (also all the keys CLI needs). */
+export type AccessKeyAdmin = Pick<
+  AdminApi,
+  'listAccessKeys' | 'createAccessKey' | 'updateAccessKey' | 'revokeAccessKey'
+>;
+
+/** Live log entries: SSE over HTTP, IPC events in Electron. */
+export type SubscribeLogs = (listener: (entry: LogEntry) => void) => () => void;

@@ -7,7 +7,7 @@ import {
   accessKeyInputSchema,
   accessKeyPatchSchema,
   type AccessKeyDto,
-  type AdminApi,
+  type AccessKeyAdmin,
   type CreatedAccessKey,
 } from '../../../shared/admin-contract';
 import type { AccessKeyRecord } from '../access/access-keys';
@@ -39,7 +39,7 @@ const toDto = (r: AccessKeyRecord, now: number): AccessKeyDto => ({
 /** What the access-key operations need: the whole core in the server, just the store in the CLI. */
 export type AccessKeyAdminDeps = Pick<GatewayCore, 'accessKeys' | 'now' | 'log'>;
 
-export function createAdminService(core: AccessKeyAdminDeps): AdminApi {
+export function createAdminService(core: AccessKeyAdminDeps): AccessKeyAdmin {
   return {
     async listAccessKeys() {
       const now = core.now();

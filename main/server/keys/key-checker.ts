@@ -6,17 +6,13 @@
 import type { GeminiClient } from '../providers/gemini/gemini-client';
 import type { LogBus } from '../logging/log-bus';
 import { classifyHttpFailure } from './failure-policy';
+import type { KeyCheckResult } from '../../../shared/admin-dto';
 import type { KeyPool } from './key-pool';
 
 const PARALLEL_PROBES = 4;
 const PROBE_TIMEOUT_MS = 15_000;
 
-export interface KeyCheckResult {
-  id: string;
-  masked: string;
-  outcome: 'valid' | 'invalid' | 'rate_limited' | 'unknown';
-  message?: string;
-}
+export type { KeyCheckResult } from '../../../shared/admin-dto';
 
 export class KeyChecker {
   readonly #pool: KeyPool;

@@ -5,24 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { redactSecrets } from '../logging/redact';
+import type { KeyHealth, KeyStatus } from '../../../shared/admin-dto';
 import { maskKey } from './mask-key';
 
-export type KeyStatus = 'active' | 'cooling' | 'disabled';
-
-export interface KeyHealth {
-  id: string;
-  masked: string;
-  status: KeyStatus;
-  cooldownUntil: number | null;
-  disabledReason: string | null;
-  requests: number;
-  successes: number;
-  failures: number;
-  promptTokens: number;
-  completionTokens: number;
-  lastUsedAt: number | null;
-  lastError: { at: number; status: number | null; message: string } | null;
-}
+export type { KeyHealth, KeyStatus } from '../../../shared/admin-dto';
 
 export interface KeyLease {
   readonly key: string;

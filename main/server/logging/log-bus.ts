@@ -3,33 +3,9 @@
  * (the headless console, the UI log view over IPC or SSE). Secrets are redacted here, once,
  * so no subscriber can leak them.
  */
+import type { LogEntry, LogLevel, RequestLogFields } from '../../../shared/admin-dto';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-/** One finished HTTP request. Keys appear only masked. */
-export interface RequestLogFields {
-  method: string;
-  path: string;
-  ip: string;
-  status: number;
-  latencyMs: number;
-  model?: string;
-  key?: string;
-  stream?: boolean;
-  attempts?: number;
-  promptTokens?: number;
-  completionTokens?: number;
-  reasoningTokens?: number;
-  errorCode?: string;
-}
-
-export interface LogEntry {
-  id: number;
-  time: number;
-  level: LogLevel;
-  message: string;
-  request?: RequestLogFields;
-}
+export type { LogEntry, LogLevel, RequestLogFields } from '../../../shared/admin-dto';
 
 export type LogListener = (entry: LogEntry) => void;
 

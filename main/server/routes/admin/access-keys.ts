@@ -1,9 +1,9 @@
 /** HTTP transport of the access-key part of the admin contract. */
 import type { FastifyInstance } from 'fastify';
 import type { AccessKeyInput, AccessKeyPatch } from '../../../../shared/admin-contract';
-import type { AdminApi } from '../../../../shared/admin-contract';
+import type { AccessKeyAdmin } from '../../../../shared/admin-contract';
 
-export function registerAccessKeyRoutes(app: FastifyInstance, admin: AdminApi): void {
+export function registerAccessKeyRoutes(app: FastifyInstance, admin: AccessKeyAdmin): void {
   app.get('/admin/api/access-keys', async () => admin.listAccessKeys());
   app.post<{ Body: AccessKeyInput }>('/admin/api/access-keys', async (request, reply) =>
     reply.code(201).send(await admin.createAccessKey(request.body)),
