@@ -17,6 +17,8 @@ import type { RemoteFetchOptions } from './net/ssrf-guard';
 import { GeminiClient } from './providers/gemini/gemini-client';
 import { ModelCatalog } from './providers/gemini/model-catalog';
 import { ToolCallMemory } from './providers/gemini/tool-call-memory';
+import { XaiClient } from './providers/xai/xai-client';
+import { UsageRecorder } from './usage/usage-recorder';
 import type { SettingsSource } from './settings/settings-source';
 
 export interface GatewayCore {
@@ -31,6 +33,10 @@ export interface GatewayCore {
   readonly models: ModelCatalog;
   readonly toolCalls: ToolCallMemory;
   readonly images: ImageService;
+  /** XAI_API_KEYS: used on /xai/v1 for callers who present a gateway credential, not their own key. */
+  readonly xaiKeys: KeyPool;
+  readonly xai: XaiClient;
+  readonly usage: UsageRecorder;
   readonly accessKeys: AccessKeyStore;
   readonly authorisedIps: AuthorisedIps;
   /** Wrong API keys per client (IPv6: per /64); a client past the limit is refused for a while. */
@@ -84,6 +90,15 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
   const keyChecker = new KeyChecker(keys, gemini, log);
   const accessKeys = new AccessKeyStore(initial.dataDir, now);
   const images = new ImageService(settings, log, now);
+  const xaiKeys = new KeyPool(initial.xaiApiKeys, {
+    now,
+    defaultCooldownMs: initial.keyCooldownSeconds * 1000,
+  });
+  const xai = new XaiClient({
+    connectTimeoutMs: initial.upstreamConnectTimeoutSeconds * 1000,
+    responseTimeoutMs: () => settings.get().upstreamResponseTimeoutSeconds * 1000,
+  });
+  const usage = new UsageRecorder(initial.dataDir);
 
   const unsubscribe = settings.subscribe((next, prev) => {
     if (next.geminiApiKeys !== prev.geminiApiKeys) {
@@ -98,8 +113,11 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
         void keyChecker.checkAll(ids);
       }
     }
-    if (next.keyCooldownSeconds !== prev.keyCooldownSeconds)
+    if (next.keyCooldownSeconds !== prev.keyCooldownSeconds) {
       keys.setDefaultCooldownMs(next.keyCooldownSeconds * 1000);
+      xaiKeys.setDefaultCooldownMs(next.keyCooldownSeconds * 1000);
+    }
+    if (next.xaiApiKeys !== prev.xaiApiKeys) xaiKeys.setKeys(next.xaiApiKeys);
     if (next.proxyUrl !== prev.proxyUrl) models.invalidate();
     if (next.keyCheckIntervalMinutes !== prev.keyCheckIntervalMinutes)
       keyChecker.schedule(next.keyCheckIntervalMinutes);
@@ -117,6 +135,9 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
     models,
     toolCalls: new ToolCallMemory({ now }),
     images,
+    xaiKeys,
+    xai,
+    usage,
     accessKeys,
     authorisedIps: new AuthorisedIps(now),
     credentialThrottle: new FailureThrottle({
@@ -138,8 +159,10 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
       unsubscribe();
       keyChecker.stop();
       accessKeys.flush();
+      usage.close(now());
       await images.close();
       await gemini.close();
+      await xai.close();
     },
   };
 }

@@ -21,7 +21,9 @@ export interface RequestState {
   /** The access-key use this request holds; committed on success, released otherwise. */
   ticket?: AccessKeyTicket;
   model?: string;
+  /** The Gemini (or xAI) key used, masked for the log and by id for usage. */
   key?: string;
+  keyId?: string;
   stream?: boolean;
   attempts?: number;
   promptTokens?: number;

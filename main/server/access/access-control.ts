@@ -8,11 +8,13 @@
  * `auth <password>`, it is answered here, without calling Gemini. Anything else gets the 401.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Settings } from '../../../shared/settings-schema';
 import type { GatewayCore } from '../core';
 import { ApiError } from '../errors';
 import { newCompletionId } from '../ids';
+import { missingXaiKeyError, noPooledXaiKeysError } from '../providers/xai/xai-errors';
 import { SSE_DONE, sseData } from '../sse/encode-sse';
-import { createPolicyCache } from './access-policy';
+import { createPolicyCache, type AccessPolicy } from './access-policy';
 import { authCommandPassword, authReply, authReplyChunks } from './auth-command';
 import { resolveClientIp } from './client-ip';
 import { ipBucket, normalizeIp } from './ip-match';
@@ -25,9 +27,12 @@ const MAX_UNAUTHENTICATED_BODY = 64 * 1024;
 
 export type ApiDialect = 'openai' | 'gemini';
 
+/** The xAI relay: OpenAI-dialect errors and the rate limits of /v1, its own credential rules. */
+export const isXaiRelayPath = (path: string): boolean => path.startsWith('/xai/');
+
 /** Which API a (routed, decoded) path belongs to; undefined for routes with their own (or no) access rules. */
 export const apiDialectOf = (path: string): ApiDialect | undefined => {
-  if (path.startsWith('/v1/')) return 'openai';
+  if (path.startsWith('/v1/') || isXaiRelayPath(path)) return 'openai';
   if (path.startsWith('/v1beta/') || path.startsWith('/gemini/')) return 'gemini';
   return undefined;
 };
@@ -88,8 +93,10 @@ export function registerAccessControl(app: FastifyInstance, core: GatewayCore): 
     if (policy.deny.matches(state.ip)) {
       throw new ApiError('ip_blocked', 'Your IP address is blocked by this gateway.');
     }
-    const dialect = apiDialectOfRequest(request);
+    const path = routedPath(request);
+    const dialect = apiDialectOf(path);
     if (!dialect || request.method === 'OPTIONS') return;
+    if (isXaiRelayPath(path)) return admitXaiCaller(core, request, policy, settings);
 
     const token = dialect === 'openai' ? bearerToken(request) : geminiStyleToken(request);
     // Brute-force guard: a client that sent too many wrong credentials is not even compared any
@@ -157,6 +164,44 @@ export function registerAccessControl(app: FastifyInstance, core: GatewayCore): 
       if (!reply.raw.writableFinished) settle(request, 499);
     });
   });
+}
+
+/**
+ * /xai/ (issue "xAI relay"): the password or an access key → a pooled xAI key (XAI_API_KEYS must
+ * not be empty). Any other Bearer token is the caller's own xAI key, forwarded as is: it is not a
+ * gateway credential, so it is neither a wrong password nor throttled (access stays unset, which
+ * tells the relay to use it). No token → a pooled key for allow-listed or `auth`-authorised IPs.
+ * A client locked out for wrong credentials presents none here either: they are not compared, and
+ * a token is refused rather than forwarded (it might be the very password being guessed).
+ */
+function admitXaiCaller(
+  core: GatewayCore,
+  request: FastifyRequest,
+  policy: AccessPolicy,
+  settings: Settings,
+): void {
+  const state = request.gemgate;
+  const ip = state.ip ?? request.ip;
+  const token = bearerToken(request);
+  const pooled = core.xaiKeys.availability().total > 0;
+  if (token !== undefined) {
+    const bucket = ipBucket(ip);
+    const locked = core.credentialThrottle.lockedFor(bucket);
+    if (locked > 0) throw refuse(core, bucket, 'openai', true, locked);
+    if (secretEquals(token, settings.password)) {
+      if (!pooled) throw noPooledXaiKeysError();
+      state.access = 'password';
+    } else if (core.accessKeys.isAccessKey(token)) {
+      if (!pooled) throw noPooledXaiKeysError();
+      state.ticket = core.accessKeys.admit(token);
+      state.access = 'access_key';
+    }
+    return;
+  }
+  if (policy.allow.matches(ip)) state.access = 'allow_list';
+  else if (core.authorisedIps.isAuthorised(ip)) state.access = 'auth_command';
+  else throw missingXaiKeyError();
+  if (!pooled) throw noPooledXaiKeysError();
 }
 
 async function answerAuthCommand(

@@ -16,14 +16,31 @@ type Range = [Address, number];
 const isIpText = (text: string): boolean =>
   ipaddr.IPv4.isValidFourPartDecimal(text) || ipaddr.IPv6.isValid(text);
 
-/** Parses an address, unwrapping IPv4-mapped IPv6; undefined when it is not an IP. */
-export const parseAddress = (text: string): Address | undefined => {
+const parseUncached = (text: string): Address | undefined => {
   const trimmed = text.trim().replace(/^\[(.*)\]$/, '$1');
   if (!isIpText(trimmed)) return undefined;
   const address = ipaddr.parse(trimmed);
   return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()
     ? (address as ipaddr.IPv6).toIPv4Address()
     : address;
+};
+
+/**
+ * Parsing runs on every request (client IP, lists, buckets) and ipaddr.js needs tens of µs for an
+ * IPv6 text, while a gateway sees few distinct addresses at a time: results are memoised in a small
+ * bounded map (least recently added dropped first). Addresses are never mutated, so sharing is safe.
+ */
+const PARSE_CACHE_SIZE = 4096;
+const parsed = new Map<string, Address | null>();
+
+/** Parses an address, unwrapping IPv4-mapped IPv6; undefined when it is not an IP. */
+export const parseAddress = (text: string): Address | undefined => {
+  const hit = parsed.get(text);
+  if (hit !== undefined) return hit ?? undefined;
+  const address = parseUncached(text);
+  if (parsed.size >= PARSE_CACHE_SIZE) parsed.delete(parsed.keys().next().value as string);
+  parsed.set(text, address ?? null);
+  return address;
 };
 
 /** The canonical text of an address ("::ffff:1.2.3.4" → "1.2.3.4"); the input itself when not an IP. */

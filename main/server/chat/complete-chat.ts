@@ -57,6 +57,7 @@ export async function completeChat(
     { pool: core.keys, budget: retryBudgetOf(core.settings.get()), signal, now: core.now },
     (lease) => {
       state.key = lease.masked;
+      state.keyId = lease.id;
       return attempt(lease.key);
     },
   );

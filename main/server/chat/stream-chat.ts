@@ -202,6 +202,7 @@ export async function streamChat(
       },
       (lease) => {
         state.key = lease.masked;
+        state.keyId = lease.id;
         // Keep-alives start only once Gemini accepted the stream: a 429 or 503 arrives before that and
         // can still move to another key; what follows is the model thinking, which can take minutes.
         return openAttempt(core, prepared, ctx, images, lease.key, signal, () => out.armKeepAlive());

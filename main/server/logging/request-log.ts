@@ -34,6 +34,19 @@ export function logRequest(core: GatewayCore, request: FastifyRequest, status: n
   if (state.errorCode !== undefined) fields.errorCode = state.errorCode;
   const level: LogLevel = status >= 500 ? 'error' : status >= 400 || state.errorCode ? 'warn' : 'info';
   core.log.publish(level, describe(fields), fields);
+  // Usage charts count model calls (refusals before a model was even read are not usage).
+  if (state.model !== undefined) {
+    core.usage.record({
+      time: state.startedAt,
+      model: state.model,
+      ...(state.keyId !== undefined ? { keyId: state.keyId } : {}),
+      ...(state.ticket ? { accessKeyId: state.ticket.keyId } : {}),
+      ok: status < 400 && state.errorCode === undefined,
+      ...(state.promptTokens !== undefined ? { promptTokens: state.promptTokens } : {}),
+      ...(state.completionTokens !== undefined ? { completionTokens: state.completionTokens } : {}),
+      ...(state.reasoningTokens !== undefined ? { reasoningTokens: state.reasoningTokens } : {}),
+    });
+  }
 }
 
 const describe = (f: RequestLogFields): string => {

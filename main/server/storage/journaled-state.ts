@@ -12,7 +12,7 @@
  * journal whose lines the snapshot already holds, and replaying them again would count every access-key
  * use twice and duplicate created records. Lines at or below the snapshot's number are skipped.
  */
-import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomicSync } from './atomic-file';
 
@@ -52,6 +52,8 @@ export class JournaledState<S, Op> {
   #journalLines = 0;
   /** Sequence number of the last committed operation. */
   #seq = 0;
+  /** The journal stays open between commits: one write() per commit, no open/close each time. */
+  #fd: number | undefined;
 
   constructor(options: JournaledStateOptions<S, Op>) {
     this.#o = options;
@@ -69,7 +71,8 @@ export class JournaledState<S, Op> {
   commit(op: Op): void {
     this.#o.apply(this.#state, op);
     const line: JournalLine<Op> = { seq: this.#seq + 1, op };
-    appendFileSync(this.#journalPath, `${JSON.stringify(line)}\n`, { mode: 0o600 });
+    this.#fd ??= openSync(this.#journalPath, 'a', 0o600);
+    writeSync(this.#fd, `${JSON.stringify(line)}\n`);
     this.#seq = line.seq;
     if (++this.#journalLines >= (this.#o.compactEvery ?? 1000)) this.compact();
   }
@@ -78,8 +81,20 @@ export class JournaledState<S, Op> {
   compact(): void {
     const file: SnapshotFile = { seq: this.#seq, state: this.#state };
     writeFileAtomicSync(this.#snapshotPath, JSON.stringify(file));
+    this.#closeJournal();
     rmSync(this.#journalPath, { force: true });
     this.#journalLines = 0;
+  }
+
+  /** Compacts and releases the journal file (on shutdown). */
+  close(): void {
+    this.compact();
+  }
+
+  #closeJournal(): void {
+    if (this.#fd === undefined) return;
+    closeSync(this.#fd);
+    this.#fd = undefined;
   }
 
   #load(): S {

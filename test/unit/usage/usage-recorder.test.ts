@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RETENTION_DAYS, UsageRecorder } from '../../../main/server/usage/usage-recorder';
+
+const HOUR = 3600_000;
+const NOW = Date.UTC(2026, 10, 26, 12, 30);
+const labels = { keyMasked: (id: string) => `masked-${id}`, accessKeyName: (id: string) => `name-${id}` };
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gemgate-usage-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('usage recorder', () => {
+  it('adds requests into hourly buckets and reports hours for 24h', () => {
+    const usage = new UsageRecorder(tempDir());
+    usage.record({
+      time: NOW,
+      model: 'gemini-2.5-flash',
+      keyId: 'k1',
+      ok: true,
+      promptTokens: 10,
+      completionTokens: 20,
+      reasoningTokens: 5,
+    });
+    usage.record({
+      time: NOW - 2 * HOUR,
+      model: 'gemini-2.5-flash',
+      keyId: 'k2',
+      accessKeyId: 'a1',
+      ok: false,
+    });
+    usage.record({ time: NOW - 30 * HOUR, model: 'gemini-2.5-pro', keyId: 'k1', ok: true, promptTokens: 1 });
+    const day = usage.report('24h', NOW, labels);
+    expect(day.series).toHaveLength(24);
+    expect(day.series.at(-1)).toMatchObject({
+      start: Date.UTC(2026, 10, 26, 12),
+      requests: 1,
+      promptTokens: 10,
+      completionTokens: 20,
+      reasoningTokens: 5,
+    });
+    expect(day.series.at(-3)).toMatchObject({ requests: 1, errors: 1 });
+    expect(day.total).toEqual({
+      requests: 2,
+      errors: 1,
+      promptTokens: 10,
+      completionTokens: 20,
+      reasoningTokens: 5,
+    });
+    expect(day.byModel.map((m) => [m.model, m.requests])).toEqual([['gemini-2.5-flash', 2]]);
+    expect(day.byKey.map((k) => [k.masked, k.requests])).toEqual([
+      ['masked-k1', 1],
+      ['masked-k2', 1],
+    ]);
+    expect(day.byAccessKey).toEqual([
+      expect.objectContaining({ accessKeyId: 'a1', name: 'name-a1', requests: 1, errors: 1 }),
+    ]);
+
+    const week = usage.report('7d', NOW, labels);
+    expect(week.series).toHaveLength(7);
+    expect(week.total.requests).toBe(3);
+    expect(week.series.at(-1)?.start).toBe(Date.UTC(2026, 10, 26));
+    expect(week.series.at(-2)?.requests).toBe(1);
+  });
+
+  it('survives a restart, including journal lines not yet compacted and a torn last line', () => {
+    const dir = tempDir();
+    const first = new UsageRecorder(dir);
+    for (let i = 0; i < 5; i++)
+      first.record({ time: NOW, model: 'm', keyId: 'k', ok: true, promptTokens: 2 });
+    // A crash: no flush; and the process died in the middle of writing one more line.
+    appendFileSync(join(dir, 'usage.journal'), '{"seq":6,"op":{"h":');
+    const second = new UsageRecorder(dir);
+    expect(second.report('24h', NOW, labels).total).toMatchObject({ requests: 5, promptTokens: 10 });
+    second.record({ time: NOW, model: 'm', keyId: 'k', ok: true });
+    second.close(NOW);
+    expect(new UsageRecorder(dir).report('24h', NOW, labels).total.requests).toBe(6);
+  });
+
+  it('drops hours past the retention when flushed', () => {
+    const usage = new UsageRecorder(tempDir());
+    usage.record({ time: NOW - (RETENTION_DAYS + 1) * 24 * HOUR, model: 'old', ok: true });
+    usage.record({ time: NOW, model: 'new', ok: true });
+    usage.flush(NOW);
+    const report = usage.report('30d', NOW + 365 * 24 * HOUR, labels);
+    expect(report.total.requests).toBe(0);
+    expect(usage.report('30d', NOW, labels).byModel.map((m) => m.model)).toEqual(['new']);
+  });
+});
