@@ -1,15 +1,11 @@
-/** Random ids in the shapes OpenAI clients expect (wire-format §3.3). */
-import { randomBytes } from 'node:crypto';
+/**
+ * Random ids in the shapes OpenAI clients expect (wire-format §3.3): `chatcmpl-…`, `call_…`. Built
+ * from randomUUID, which Node serves from a pre-filled entropy cache — per-request randomBytes calls
+ * showed up in the profile. Any unique string works for clients.
+ */
+import { randomUUID } from 'node:crypto';
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const hex32 = (): string => randomUUID().replaceAll('-', '');
 
-export const randomAlphanumeric = (length: number): string => {
-  // 62 does not divide 256; the slight bias is irrelevant for ids that only need to be unique.
-  const bytes = randomBytes(length);
-  let out = '';
-  for (let i = 0; i < length; i++) out += ALPHABET[bytes[i]! % ALPHABET.length];
-  return out;
-};
-
-export const newCompletionId = (): string => `chatcmpl-${randomAlphanumeric(29)}`;
-export const newToolCallId = (): string => `call_${randomAlphanumeric(24)}`;
+export const newCompletionId = (): string => `chatcmpl-${hex32()}`;
+export const newToolCallId = (): string => `call_${hex32().slice(0, 24)}`;

@@ -1,11 +1,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+/** The configured secret changes rarely: its digest is computed once, not on every request. */
+let lastExpected: { text: string; digest: Buffer } | undefined;
+
 /**
  * Compares secrets in constant time. Hashing first gives equal-length inputs, so neither the
  * content nor the length of the configured secret leaks through timing.
  */
-export const secretEquals = (given: string, expected: string): boolean =>
-  timingSafeEqual(
-    createHash('sha256').update(given).digest(),
-    createHash('sha256').update(expected).digest(),
-  );
+export const secretEquals = (given: string, expected: string): boolean => {
+  if (lastExpected?.text !== expected) lastExpected = { text: expected, digest: sha256(expected) };
+  return timingSafeEqual(sha256(given), lastExpected.digest);
+};

@@ -3,26 +3,31 @@
  * IPv4-mapped IPv6 addresses (`::ffff:10.0.0.1`, how a dual-stack socket reports IPv4 peers) are
  * treated as the IPv4 address they carry, on both sides of a comparison.
  */
+import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 type Range = [Address, number];
 
 /**
- * IPv4 only in dotted-quad decimal. ipaddr.isValid also takes the inet_aton forms — "10" is 0.0.0.10,
- * "127.1" is 127.0.0.1 and zero-padded octets are octal ("192.168.001.010" is 192.168.1.8) — so a
- * padded list entry would silently allow or block a different host. Such entries are invalid instead.
+ * Node's own (native) check decides what is an IP. It accepts IPv4 only in dotted-quad decimal:
+ * ipaddr.isValid also takes the inet_aton forms — "10" is 0.0.0.10, "127.1" is 127.0.0.1 and
+ * zero-padded octets are octal ("192.168.001.010" is 192.168.1.8) — so a padded list entry would
+ * silently allow or block a different host. Such entries are invalid instead. ipaddr.js then only
+ * parses IPv6, which is its slow part, and only for texts that are IPv6 addresses.
  */
-const isIpText = (text: string): boolean =>
-  ipaddr.IPv4.isValidFourPartDecimal(text) || ipaddr.IPv6.isValid(text);
-
 const parseUncached = (text: string): Address | undefined => {
   const trimmed = text.trim().replace(/^\[(.*)\]$/, '$1');
-  if (!isIpText(trimmed)) return undefined;
-  const address = ipaddr.parse(trimmed);
-  return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()
-    ? (address as ipaddr.IPv6).toIPv4Address()
-    : address;
+  switch (isIP(trimmed)) {
+    case 4:
+      return new ipaddr.IPv4(trimmed.split('.').map(Number));
+    case 6: {
+      const address = ipaddr.IPv6.parse(trimmed);
+      return address.isIPv4MappedAddress() ? address.toIPv4Address() : address;
+    }
+    default:
+      return undefined;
+  }
 };
 
 /**
