@@ -148,9 +148,9 @@ describe('lifecycle', () => {
     await usedBecomes(record.id, 2);
 
     // Accepted on a Gemini-native route (then the 404): a failed request is not a use.
-    const native = await fetch(`${gw.url}/v1beta/models?key=${key}`);
+    const native = await fetch(`${gw.url}/v1beta/files?key=${key}`);
     expect(native.status).toBe(404);
-    const viaHeader = await fetch(`${gw.url}/v1beta/models`, { headers: { 'x-goog-api-key': key } });
+    const viaHeader = await fetch(`${gw.url}/v1beta/files`, { headers: { 'x-goog-api-key': key } });
     expect(viaHeader.status).toBe(404);
     expect((await listed(record.id)).used).toBe(2);
   });

@@ -151,11 +151,11 @@ describe('Gemini dialect (/v1beta, /gemini): x-goog-api-key or ?key=', () => {
     expect((await get(`/v1beta/models?key=${WRONG}`)).status).toBe(401);
   });
 
-  it('an accepted request goes on to the Gemini-shaped 404 (no native routes yet)', async () => {
+  it('an accepted request goes on to the Gemini-shaped 404 of a native route the gateway lacks', async () => {
     const accepted = [
-      await get('/v1beta/models', { 'x-goog-api-key': PASSWORD }),
-      await get(`/v1beta/models?key=${encodeURIComponent(PASSWORD)}`),
-      await get('/gemini/v1beta/models', { authorization: `Bearer ${PASSWORD}` }),
+      await get('/v1beta/files', { 'x-goog-api-key': PASSWORD }),
+      await get(`/v1beta/files?key=${encodeURIComponent(PASSWORD)}`),
+      await get('/gemini/v1beta/cachedContents', { authorization: `Bearer ${PASSWORD}` }),
     ];
     for (const reply of accepted) {
       expect(reply.status).toBe(404);
@@ -180,8 +180,8 @@ describe('refusals are logged with their reason and no secret', () => {
     expect(entry.level).toBe('warn');
     expect(entry.request).toMatchObject({ errorCode: 'invalid_api_key', ip: '127.0.0.1', method: 'GET' });
 
-    await get(`/v1beta/models?key=${PASSWORD}`);
-    await logEntryFor('/v1beta/models', 404);
+    await get(`/v1beta/files?key=${PASSWORD}`);
+    await logEntryFor('/v1beta/files', 404);
     const everything = JSON.stringify(gw.core.log.recent());
     expect(everything).not.toContain(WRONG);
     expect(everything).not.toContain(PASSWORD);

@@ -36,6 +36,21 @@ export interface GeminiCall {
 
 export type GeminiResponse = Dispatcher.ResponseData;
 
+/** A Gemini-native request relayed as the client sent it, but with a pooled key. */
+export interface GeminiForward {
+  method: 'GET' | 'POST';
+  /** Below `/v1beta/`: `models/{id}` or `models/{id}:{action}`, validated by the caller. */
+  path: string;
+  /** The client's query with its credentials removed (`alt`, `pageSize`, …). */
+  query: URLSearchParams;
+  key: string;
+  /** The client's body, byte for byte. */
+  body?: Buffer;
+  signal: AbortSignal;
+  /** Streamed answers get no body timeout, like `call` with `sse`. */
+  stream?: boolean;
+}
+
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 export class GeminiClient {
@@ -69,6 +84,28 @@ export class GeminiClient {
       headersTimeout: this.#options.responseTimeoutMs(),
       // Streams may be silent for minutes while the model thinks: no body timeout for them.
       bodyTimeout: call.sse ? 0 : (this.#options.bodyTimeoutMs ?? this.#options.responseTimeoutMs()),
+    });
+  }
+
+  /**
+   * A native request (Gemini-native routes): the client's method, query and body as they came; only
+   * the key is ours. Nothing of the client's headers is sent, so its credential cannot leak upstream.
+   */
+  forward(call: GeminiForward): Promise<GeminiResponse> {
+    const query = call.query.toString();
+    const url = `${trimSlash(this.#options.baseUrl())}/v1beta/${call.path}${query ? `?${query}` : ''}`;
+    return request(url, {
+      method: call.method,
+      dispatcher: this.#agent,
+      headers: {
+        ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+        'x-goog-api-key': call.key,
+        'x-goog-api-client': 'gemgate',
+      },
+      ...(call.body === undefined ? {} : { body: call.body }),
+      signal: call.signal,
+      headersTimeout: this.#options.responseTimeoutMs(),
+      bodyTimeout: call.stream ? 0 : (this.#options.bodyTimeoutMs ?? this.#options.responseTimeoutMs()),
     });
   }
 

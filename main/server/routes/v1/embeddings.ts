@@ -1,0 +1,139 @@
+/**
+ * POST /v1/embeddings — OpenAI embeddings over Gemini embedding models (issue part 3). The inputs go
+ * to `batchEmbedContents` in batches of ≤ 100, a few batches at a time, each behind its own failover
+ * loop (like a chat request); the vectors come back in input order. One failed batch fails the
+ * request and cancels the batches still running: a partial list of embeddings is of no use.
+ */
+import type { FastifyInstance } from 'fastify';
+import { retryBudgetOf } from '../../chat/retry-budget';
+import type { GatewayCore } from '../../core';
+import { ApiError } from '../../errors';
+import { classifyHttpFailure, classifyNetworkFailure } from '../../keys/failure-policy';
+import {
+  estimateTokens,
+  toBatchEmbedRequests,
+  toOpenAIEmbeddings,
+  vectorsOf,
+  type GeminiBatchEmbedRequest,
+} from '../../providers/gemini/convert-embeddings';
+import { parseEmbeddingsRequest } from '../../providers/gemini/embed-request';
+import { withFailover, type AttemptOutcome } from '../../providers/gemini/failover';
+import { clientAbortSignal, type RequestState } from '../../request-state';
+
+/** Batches in flight at once per request: fast for big inputs, gentle on the pool. */
+export const EMBEDDING_BATCH_CONCURRENCY = 4;
+
+const badAnswer = (message: string) => ({
+  kind: 'transient' as const,
+  keyReason: message,
+  error: new ApiError('upstream_bad_response', message),
+});
+
+async function embedBatch(
+  core: GatewayCore,
+  model: string,
+  batch: GeminiBatchEmbedRequest,
+  signal: AbortSignal,
+  state: RequestState,
+  keys: Set<string>,
+): Promise<number[][]> {
+  const body = JSON.stringify(batch);
+  const expected = batch.requests.length;
+  const attempt = async (key: string): Promise<AttemptOutcome<number[][]>> => {
+    let status: number;
+    let text: string;
+    try {
+      const res = await core.gemini.call({ model, action: 'batchEmbedContents', key, body, signal });
+      status = res.statusCode;
+      text = await res.body.text();
+    } catch (err) {
+      return { kind: 'failed', failure: classifyNetworkFailure(err) };
+    }
+    if (status !== 200) return { kind: 'failed', failure: classifyHttpFailure(status, text) };
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return {
+        kind: 'failed',
+        failure: badAnswer(`Gemini answered HTTP ${status} with a body that is not JSON.`),
+      };
+    }
+    const vectors = vectorsOf(parsed, expected);
+    if (!vectors) {
+      return {
+        kind: 'failed',
+        failure: badAnswer(`Gemini did not return the ${expected} embeddings asked for.`),
+      };
+    }
+    return { kind: 'ok', value: vectors };
+  };
+
+  const result = await withFailover(
+    { pool: core.keys, budget: retryBudgetOf(core.settings.get()), signal, now: core.now },
+    (lease) => {
+      keys.add(lease.masked);
+      return attempt(lease.key);
+    },
+  );
+  state.attempts = (state.attempts ?? 0) + result.attempts;
+  const promptTokens = batch.requests.reduce(
+    (sum, r) => sum + estimateTokens(r.content.parts[0]?.text ?? ''),
+    0,
+  );
+  core.keys.reportSuccess(result.lease, { promptTokens, completionTokens: 0 });
+  return result.value;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; results in item order; first failure wins. */
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await work(items[index] as T);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export function registerEmbeddings(app: FastifyInstance, core: GatewayCore): void {
+  app.post('/v1/embeddings', async (request, reply) => {
+    const state = request.gemgate;
+    const clientSignal = clientAbortSignal(reply);
+    const embeddings = parseEmbeddingsRequest(request.body);
+    state.model = embeddings.requestedModel;
+
+    // One failed batch cancels its siblings (and the client leaving cancels them all).
+    const cancel = new AbortController();
+    const signal = AbortSignal.any([clientSignal, cancel.signal]);
+    const keys = new Set<string>();
+    let vectors: number[][][];
+    try {
+      vectors = await mapLimited(toBatchEmbedRequests(embeddings), EMBEDDING_BATCH_CONCURRENCY, (batch) =>
+        embedBatch(core, embeddings.upstreamModel, batch, signal, state, keys),
+      );
+    } catch (err) {
+      cancel.abort();
+      throw err;
+    } finally {
+      if (keys.size > 0) state.key = [...keys].join(', ');
+    }
+    const response = toOpenAIEmbeddings(embeddings, vectors.flat());
+    state.promptTokens = response.usage.prompt_tokens;
+    state.completionTokens = 0;
+    return response;
+  });
+}
