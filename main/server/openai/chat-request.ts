@@ -139,6 +139,15 @@ export const responseFormatSchema = z.discriminatedUnion('type', [
   jsonSchemaFormat,
 ]);
 
+/**
+ * Aspect ratio and size of generated images (OpenRouter's `image_config`); Gemini validates the
+ * values, so new ratios and sizes work without a gateway release.
+ */
+const imageConfig = z.object({
+  aspect_ratio: opt(z.string().trim().min(1)),
+  image_size: opt(z.string().trim().min(1)),
+});
+
 /** `extra_body.google` of Google's own OpenAI-compat layer; keys arrive in snake_case or camelCase. */
 const googleExtras = z
   .object({
@@ -148,6 +157,7 @@ const googleExtras = z
     safetySettings: opt(z.array(z.object({ category: z.string(), threshold: z.string() }))),
     cached_content: opt(z.string()),
     cachedContent: opt(z.string()),
+    image_config: opt(imageConfig),
   })
   .loose();
 export type GoogleExtras = z.infer<typeof googleExtras>;
@@ -176,6 +186,7 @@ export const chatCompletionRequest = z.object({
   parallel_tool_calls: opt(z.boolean()),
   reasoning_effort: opt(z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'])),
   modalities: opt(z.array(z.string())),
+  image_config: opt(imageConfig),
   logprobs: opt(z.boolean()),
   top_logprobs: opt(z.number().int().min(0).max(20)),
   user: opt(z.string()),

@@ -50,6 +50,21 @@ function responseFormat(format: ChatCompletionRequest['response_format']): Gemin
 const wantsImages = (req: ChatCompletionRequest, caps: ModelCapabilities): boolean =>
   caps.imageOutput || (req.modalities ?? []).some((m) => m.toLowerCase() === 'image');
 
+/**
+ * `image_config` (top level, OpenRouter's place, or Google's extras) → `imageConfig`; only sent when
+ * images are asked for, since text models reject it. Gemini wants an upper-case size (`2K`).
+ */
+function imageConfigOf(req: ChatCompletionRequest): GeminiGenerationConfig['imageConfig'] {
+  const config = req.image_config ?? req.extra_body?.google?.image_config ?? req.google?.image_config;
+  const aspectRatio = config?.aspect_ratio;
+  const imageSize = config?.image_size?.toUpperCase();
+  if (aspectRatio === undefined && imageSize === undefined) return undefined;
+  return {
+    ...(aspectRatio !== undefined ? { aspectRatio } : {}),
+    ...(imageSize !== undefined ? { imageSize } : {}),
+  };
+}
+
 /** Drops undefined values so the object serialises exactly as compared in tests. */
 const definedOnly = <T extends object>(record: T): T =>
   Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
@@ -76,6 +91,7 @@ export function toGenerationConfig(
     logprobs: logprobs ? req.top_logprobs : undefined,
     // Image models need TEXT alongside IMAGE: IMAGE alone is rejected by the 2.0 ones (§2.3).
     responseModalities: wantsImages(req, caps) ? ['TEXT', 'IMAGE'] : undefined,
+    imageConfig: wantsImages(req, caps) ? imageConfigOf(req) : undefined,
     thinkingConfig: thinkingConfigFor(
       caps,
       { extra: inputs.extraThinking, suffix: inputs.suffix, effort: req.reasoning_effort },
