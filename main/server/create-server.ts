@@ -13,11 +13,15 @@ import { ApiError } from './errors';
 import { sendError, toApiError } from './http-errors';
 import { registerRequestLog } from './logging/request-log';
 import { registerChatCompletions } from './routes/v1/chat-completions';
+import { registerEmbeddings } from './routes/v1/embeddings';
+import { registerGeminiNative } from './routes/gemini/native-routes';
+import { registerImageRoutes } from './routes/v1/images';
 import { registerModels } from './routes/v1/models';
 import { registerAccessKeyRoutes } from './routes/admin/access-keys';
 import { registerAdminAuth } from './routes/admin/admin-auth';
 import { registerHealth } from './routes/health';
 import { registerMediaRoute } from './routes/media';
+import { registerXaiRelay } from './routes/relay/xai-relay';
 
 export async function createServer(core: GatewayCore): Promise<FastifyInstance> {
   const maxBodyMb = core.settings.get().maxBodyMb;
@@ -72,6 +76,10 @@ export async function createServer(core: GatewayCore): Promise<FastifyInstance> 
   registerMediaRoute(app, () => core.images.library);
   registerModels(app, core);
   registerChatCompletions(app, core);
+  await registerXaiRelay(app, core);
+  registerEmbeddings(app, core);
+  await registerGeminiNative(app, core);
+  await registerImageRoutes(app, core, maxBodyMb);
   registerAccessKeyRoutes(app, createAdminService(core));
   return app;
 }

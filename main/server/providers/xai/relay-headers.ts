@@ -1,0 +1,103 @@
+/**
+ * Which headers cross the relay (issue "xAI relay", wire-format §5.1). End-to-end headers pass in
+ * both directions; hop-by-hop ones (RFC 9110 §7.6.1: the fixed list plus any name the Connection
+ * header lists) describe one connection and never do. The caller's credential never leaves the
+ * gateway: Authorization is always replaced by the xAI key chosen for the call.
+ */
+
+export type HeaderValue = string | string[] | undefined;
+export type HeaderMap = Readonly<Record<string, HeaderValue>>;
+export type OutgoingHeaders = Record<string, string | string[]>;
+
+const HOP_BY_HOP: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
+
+/** Not forwarded to xAI, beyond hop-by-hop ones. */
+const REQUEST_ONLY: ReadonlySet<string> = new Set([
+  // undici derives these from the URL and body.
+  'host',
+  'content-length',
+  // Replaced by the xAI key; a Gemini-style key header could carry the gateway password.
+  'authorization',
+  'x-goog-api-key',
+  // undici refuses `expect`; the gateway already has the body.
+  'expect',
+  // About the hops to the gateway (and the client's address): nothing xAI needs to see.
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-real-ip',
+  'cf-connecting-ip',
+]);
+
+/** Names listed in the Connection header(s): hop-by-hop by declaration. */
+export function connectionListed(headers: HeaderMap): Set<string> {
+  const names = new Set<string>();
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() !== 'connection' || value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) {
+      for (const token of v.split(',')) {
+        const listed = token.trim().toLowerCase();
+        if (listed !== '') names.add(listed);
+      }
+    }
+  }
+  return names;
+}
+
+const isHopByHop = (name: string, listed: ReadonlySet<string>): boolean =>
+  HOP_BY_HOP.has(name) || name.startsWith('proxy-') || listed.has(name);
+
+function copyHeaders(headers: HeaderMap, skip: (name: string) => boolean): OutgoingHeaders {
+  const listed = connectionListed(headers);
+  const out: OutgoingHeaders = {};
+  for (const [rawName, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const name = rawName.toLowerCase();
+    if (isHopByHop(name, listed) || skip(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * The caller's headers as sent to xAI, with `authorization: Bearer <key>`. A streamed body keeps its
+ * declared Content-Length (undici checks the body against it); a body the gateway holds in memory
+ * gets its length from undici.
+ */
+export function upstreamRequestHeaders(
+  incoming: HeaderMap,
+  key: string,
+  options: { streamedBody: boolean },
+): OutgoingHeaders {
+  const out = copyHeaders(incoming, (name) => REQUEST_ONLY.has(name));
+  const length = incoming['content-length'];
+  if (options.streamedBody && typeof length === 'string') out['content-length'] = length;
+  out['authorization'] = `Bearer ${key}`;
+  return out;
+}
+
+/**
+ * xAI's response headers as returned to the caller. Its CORS headers would replace the gateway's
+ * own; its cookies are scoped to x.ai and would land on the gateway's origin. When the gateway sends
+ * the body from memory (`fromMemory`), the server computes the length itself.
+ */
+export function clientResponseHeaders(
+  upstream: HeaderMap,
+  options: { fromMemory: boolean },
+): OutgoingHeaders {
+  return copyHeaders(
+    upstream,
+    (name) =>
+      name.startsWith('access-control-') ||
+      name === 'set-cookie' ||
+      (options.fromMemory && name === 'content-length'),
+  );
+}

@@ -1,0 +1,59 @@
+/**
+ * The only code that talks to xAI over the network. One keep-alive undici Agent for the process;
+ * URLs come from relay-target.ts (XAI_BASE_URL only). Redirects are never followed — a 3xx goes back
+ * to the caller like any other answer, so the relay cannot be bounced to another host — and there is
+ * no body timeout: a stream may stay silent while a reasoning model thinks.
+ */
+import type { Readable } from 'node:stream';
+import { Agent, request, type Dispatcher } from 'undici';
+import type { OutgoingHeaders } from './relay-headers';
+
+export interface XaiClientOptions {
+  connectTimeoutMs: number;
+  /** Time allowed until response headers arrive; read per call so a settings change applies. */
+  responseTimeoutMs: () => number;
+}
+
+export interface XaiCall {
+  url: string;
+  method: string;
+  headers: OutgoingHeaders;
+  /** A caller's body streamed through, or one the gateway holds (replayable on another key). */
+  body?: Readable | Buffer | string;
+  signal: AbortSignal;
+}
+
+export type XaiResponse = Dispatcher.ResponseData;
+
+export class XaiClient {
+  readonly #options: XaiClientOptions;
+  readonly #agent: Agent;
+
+  constructor(options: XaiClientOptions) {
+    this.#options = options;
+    this.#agent = new Agent({
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+      connectTimeout: options.connectTimeoutMs,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+  }
+
+  /** The caller checks the status and consumes (or destroys) the body. */
+  send(call: XaiCall): Promise<XaiResponse> {
+    return request(call.url, {
+      method: call.method,
+      dispatcher: this.#agent,
+      headers: call.headers,
+      body: call.body ?? null,
+      signal: call.signal,
+      headersTimeout: this.#options.responseTimeoutMs(),
+      bodyTimeout: 0,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+}
