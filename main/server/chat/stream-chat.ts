@@ -20,7 +20,7 @@ import { SseResponse } from '../sse/sse-response';
 import type { PreparedChat } from './prepare-chat';
 import { createImageLinks, type ImageLinks } from './generated-images';
 import { createResponseContext, type TrackedContext } from './response-context';
-import { retryBudgetOf } from './retry-budget';
+import { retryBudgetOf } from '../upstream/retry-budget';
 
 interface OpenStream {
   body: AsyncIterator<Buffer>;

@@ -7,16 +7,15 @@
  * (that failure is logged); only when no image exists at all does the request fail — with the
  * upstream error, or with a 400 carrying Gemini's reason when it drew nothing (a filter, a refusal).
  */
-import { retryBudgetOf } from '../chat/retry-budget';
 import type { GatewayCore } from '../core';
 import { ApiError, asApiError } from '../errors';
-import { classifyHttpFailure, classifyNetworkFailure, type ClassifiedFailure } from '../keys/failure-policy';
 import type { GeminiAction } from '../providers/gemini/gemini-client';
 import { isEmptyAnswer } from '../providers/gemini/convert-response';
-import { withFailover, type AttemptOutcome } from '../providers/gemini/failover';
+import type { AttemptOutcome } from '../providers/gemini/failover';
 import type { GeminiGenerateContentResponse } from '../providers/gemini/gemini-types';
 import { mapUsage } from '../providers/gemini/map-usage';
 import type { RequestState } from '../request-state';
+import { callGeminiJson } from '../upstream/call-gemini-json';
 import {
   geminiImageBody,
   imagenBody,
@@ -46,16 +45,7 @@ interface CallResult {
   tokens?: { prompt: number; completion: number };
 }
 
-const unparseable = (status: number): ClassifiedFailure => ({
-  kind: 'transient',
-  keyReason: 'unparseable answer',
-  error: new ApiError(
-    'upstream_bad_response',
-    `Gemini answered HTTP ${status} with a body that is not JSON.`,
-  ),
-});
-
-/** One upstream call behind the failover loop; `judge` turns the parsed answer into an outcome. */
+/** One upstream call; `report` credits the tokens to the key that answered. */
 async function callGemini<T>(
   core: GatewayCore,
   request: { model: string; action: GeminiAction; body: string },
@@ -63,29 +53,7 @@ async function callGemini<T>(
   state: RequestState,
   judge: (parsed: unknown) => AttemptOutcome<T>,
 ): Promise<{ value: T; report: (tokens?: { prompt: number; completion: number }) => void }> {
-  const result = await withFailover(
-    { pool: core.keys, budget: retryBudgetOf(core.settings.get()), signal, now: core.now },
-    async (lease): Promise<AttemptOutcome<T>> => {
-      state.key = lease.masked;
-      state.keyId = lease.id;
-      let status: number;
-      let text: string;
-      try {
-        const res = await core.gemini.call({ ...request, key: lease.key, signal });
-        status = res.statusCode;
-        text = await res.body.text();
-      } catch (err) {
-        return { kind: 'failed', failure: classifyNetworkFailure(err) };
-      }
-      if (status !== 200) return { kind: 'failed', failure: classifyHttpFailure(status, text) };
-      try {
-        return judge(JSON.parse(text));
-      } catch {
-        return { kind: 'failed', failure: unparseable(status) };
-      }
-    },
-  );
-  state.attempts = (state.attempts ?? 0) + result.attempts;
+  const result = await callGeminiJson(core, request, signal, state, judge);
   return {
     value: result.value,
     report: (tokens) =>

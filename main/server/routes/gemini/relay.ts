@@ -8,7 +8,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { retryBudgetOf } from '../../chat/retry-budget';
+import { retryBudgetOf } from '../../upstream/retry-budget';
 import type { GatewayCore } from '../../core';
 import {
   classifyHttpFailure,

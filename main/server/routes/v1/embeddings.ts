@@ -5,10 +5,7 @@
  * request and cancels the batches still running: a partial list of embeddings is of no use.
  */
 import type { FastifyInstance } from 'fastify';
-import { retryBudgetOf } from '../../chat/retry-budget';
 import type { GatewayCore } from '../../core';
-import { ApiError } from '../../errors';
-import { classifyHttpFailure, classifyNetworkFailure } from '../../keys/failure-policy';
 import {
   estimateTokens,
   toBatchEmbedRequests,
@@ -17,17 +14,12 @@ import {
   type GeminiBatchEmbedRequest,
 } from '../../providers/gemini/convert-embeddings';
 import { parseEmbeddingsRequest } from '../../providers/gemini/embed-request';
-import { withFailover, type AttemptOutcome } from '../../providers/gemini/failover';
+import type { AttemptOutcome } from '../../providers/gemini/failover';
+import { badAnswer, callGeminiJson } from '../../upstream/call-gemini-json';
 import { clientAbortSignal, type RequestState } from '../../request-state';
 
 /** Batches in flight at once per request: fast for big inputs, gentle on the pool. */
 export const EMBEDDING_BATCH_CONCURRENCY = 4;
-
-const badAnswer = (message: string) => ({
-  kind: 'transient' as const,
-  keyReason: message,
-  error: new ApiError('upstream_bad_response', message),
-});
 
 async function embedBatch(
   core: GatewayCore,
@@ -37,46 +29,23 @@ async function embedBatch(
   state: RequestState,
   keys: Set<string>,
 ): Promise<number[][]> {
-  const body = JSON.stringify(batch);
   const expected = batch.requests.length;
-  const attempt = async (key: string): Promise<AttemptOutcome<number[][]>> => {
-    let status: number;
-    let text: string;
-    try {
-      const res = await core.gemini.call({ model, action: 'batchEmbedContents', key, body, signal });
-      status = res.statusCode;
-      text = await res.body.text();
-    } catch (err) {
-      return { kind: 'failed', failure: classifyNetworkFailure(err) };
-    }
-    if (status !== 200) return { kind: 'failed', failure: classifyHttpFailure(status, text) };
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return {
-        kind: 'failed',
-        failure: badAnswer(`Gemini answered HTTP ${status} with a body that is not JSON.`),
-      };
-    }
-    const vectors = vectorsOf(parsed, expected);
-    if (!vectors) {
-      return {
-        kind: 'failed',
-        failure: badAnswer(`Gemini did not return the ${expected} embeddings asked for.`),
-      };
-    }
-    return { kind: 'ok', value: vectors };
-  };
-
-  const result = await withFailover(
-    { pool: core.keys, budget: retryBudgetOf(core.settings.get()), signal, now: core.now },
-    (lease) => {
-      keys.add(lease.masked);
-      return attempt(lease.key);
+  const result = await callGeminiJson(
+    core,
+    { model, action: 'batchEmbedContents', body: JSON.stringify(batch) },
+    signal,
+    state,
+    (parsed): AttemptOutcome<number[][]> => {
+      const vectors = vectorsOf(parsed, expected);
+      return vectors
+        ? { kind: 'ok', value: vectors }
+        : {
+            kind: 'failed',
+            failure: badAnswer(`Gemini did not return the ${expected} embeddings asked for.`),
+          };
     },
   );
-  state.attempts = (state.attempts ?? 0) + result.attempts;
+  keys.add(result.lease.masked);
   const promptTokens = batch.requests.reduce(
     (sum, r) => sum + estimateTokens(r.content.parts[0]?.text ?? ''),
     0,
