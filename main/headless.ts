@@ -35,6 +35,8 @@ async function main(): Promise<void> {
 
   const source = new MemorySettingsSource(settings);
   const core = createGatewayCore({ settings: source, version: VERSION });
+  // A closed stdout (the reading end of a pipe went away) must not take the server down with EPIPE.
+  process.stdout.on('error', () => undefined);
   core.log.subscribe((entry) => process.stdout.write(formatLogLine(entry)));
 
   core.log.info(`${settings.geminiApiKeys.length} Gemini API key(s) configured; data in ${settings.dataDir}`);
@@ -66,7 +68,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   try {
-    await app.listen({ host: settings.host, port: settings.port });
+    // A larger accept queue than Node's 511: a burst of connections (1,000 clients at once) is not
+    // dropped into the kernel's one-second SYN retry.
+    await app.listen({ host: settings.host, port: settings.port, backlog: 4096 });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`Gemgate could not listen on ${settings.host}:${settings.port}: ${message}\n`);

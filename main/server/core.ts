@@ -60,11 +60,23 @@ export interface CoreOptions {
 /** Wrong API keys a client may send within 15 minutes before it is refused for the rest of them. */
 const MAX_WRONG_CREDENTIALS = 10;
 
-const secretsOf = (s: Settings): string[] => [s.password, s.adminPassword].filter((v) => v.length >= 4);
+/** The secrets the log bus masks; recomputed only when the settings object changes. */
+const secretsOfSettings = () => {
+  let source: Settings | undefined;
+  let secrets: string[] = [];
+  return (s: Settings): string[] => {
+    if (s !== source) {
+      source = s;
+      secrets = [s.password, s.adminPassword].filter((v) => v.length >= 4);
+    }
+    return secrets;
+  };
+};
 
 export function createGatewayCore(options: CoreOptions): GatewayCore {
   const { settings } = options;
   const now = options.now ?? Date.now;
+  const secretsOf = secretsOfSettings();
   const log = new LogBus({
     capacity: options.logCapacity ?? 2000,
     now,
@@ -98,7 +110,9 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
     connectTimeoutMs: initial.upstreamConnectTimeoutSeconds * 1000,
     responseTimeoutMs: () => settings.get().upstreamResponseTimeoutSeconds * 1000,
   });
-  const usage = new UsageRecorder(initial.dataDir);
+  const usage = new UsageRecorder(initial.dataDir, (err) =>
+    log.warn(`Usage could not be saved: ${err instanceof Error ? err.message : String(err)}`),
+  );
 
   const unsubscribe = settings.subscribe((next, prev) => {
     if (next.geminiApiKeys !== prev.geminiApiKeys) {

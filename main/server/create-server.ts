@@ -6,19 +6,17 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAccessControl } from './access/access-control';
 import { registerRateLimits } from './access/rate-limits';
-import { routedPath } from './access/request-path';
-import { createAdminService } from './admin/admin-service';
 import type { GatewayCore } from './core';
 import { ApiError } from './errors';
 import { sendError, toApiError } from './http-errors';
-import { registerRequestLog } from './logging/request-log';
+import { registerJsonBodyParser } from './json-body';
+import { registerRequestLifecycle } from './request-lifecycle';
 import { registerChatCompletions } from './routes/v1/chat-completions';
 import { registerEmbeddings } from './routes/v1/embeddings';
 import { registerGeminiNative } from './routes/gemini/native-routes';
 import { registerImageRoutes } from './routes/v1/images';
 import { registerModels } from './routes/v1/models';
-import { registerAccessKeyRoutes } from './routes/admin/access-keys';
-import { registerAdminAuth } from './routes/admin/admin-auth';
+import { registerAdmin } from './routes/admin/admin-context';
 import { registerHealth } from './routes/health';
 import { registerMediaRoute } from './routes/media';
 import { registerXaiRelay } from './routes/relay/xai-relay';
@@ -34,20 +32,12 @@ export async function createServer(core: GatewayCore): Promise<FastifyInstance> 
     forceCloseConnections: 'idle',
   });
 
+  registerJsonBodyParser(app, Math.round(maxBodyMb * 1024 * 1024));
   app.decorateRequest('gemgate', null as never);
-  app.addHook('onRequest', async (request) => {
-    request.gemgate = { startedAt: core.now(), logged: false };
-  });
-
-  // The public API is called from browser-based clients (LobeChat, NextChat web) too; the admin
-  // API is never cross-origin.
-  const publicCors = { origin: '*', maxAge: 86_400 };
-  const noCors = { origin: false };
-  await app.register(cors, {
-    // The routed path, not the raw URL: `/%61dmin/…` is routed to /admin too.
-    delegator: (request, callback) =>
-      callback(null, routedPath(request).startsWith('/admin') ? noCors : publicCors),
-  });
+  registerRequestLifecycle(app, core);
+  // Browser-based clients (LobeChat, NextChat web) call the API: any origin may. Static options are
+  // cheap per request; the admin context takes the headers back (routes/admin/admin-context.ts).
+  await app.register(cors, { origin: '*', maxAge: 86_400 });
 
   app.setErrorHandler(async (err, request, reply) => {
     const error = toApiError(err, maxBodyMb);
@@ -67,9 +57,7 @@ export async function createServer(core: GatewayCore): Promise<FastifyInstance> 
     ),
   );
 
-  registerRequestLog(app, core);
   registerAccessControl(app, core);
-  registerAdminAuth(app, core);
   await registerRateLimits(app, core);
 
   registerHealth(app, core);
@@ -80,6 +68,6 @@ export async function createServer(core: GatewayCore): Promise<FastifyInstance> 
   registerEmbeddings(app, core);
   await registerGeminiNative(app, core);
   await registerImageRoutes(app, core, maxBodyMb);
-  registerAccessKeyRoutes(app, createAdminService(core));
+  await registerAdmin(app, core);
   return app;
 }

@@ -150,20 +150,14 @@ export function registerAccessControl(app: FastifyInstance, core: GatewayCore): 
     }
     return answerAuthCommand(core, request, reply, password);
   });
+}
 
-  // A use of an access key counts only when the request succeeded.
-  const settle = (request: FastifyRequest, status: number) => {
-    const ticket = request.gemgate?.ticket;
-    if (!ticket) return;
-    if (status < 400 && !request.gemgate.errorCode) ticket.commit();
-    else ticket.release();
-  };
-  app.addHook('onResponse', async (request, reply) => settle(request, reply.statusCode));
-  app.addHook('onRequest', async (request, reply) => {
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) settle(request, 499);
-    });
-  });
+/** A use of an access key counts only when the request succeeded (the request lifecycle calls this). */
+export function settleAccessKeyUse(request: FastifyRequest, status: number): void {
+  const ticket = request.gemgate?.ticket;
+  if (!ticket) return;
+  if (status < 400 && !request.gemgate.errorCode) ticket.commit();
+  else ticket.release();
 }
 
 /**

@@ -1,13 +1,16 @@
 /**
- * Rate limits (issue "Access control" §6) with @fastify/rate-limit, registered once per limit: a
- * registration runs only its own hook per request (platform notes §4), so each limit gets its own
- * instance and store. They run as preHandler hooks, after access control, so refused callers do not
- * use up anyone's budget. Stores are bounded LRU maps: 100,000 distinct IPs cannot grow memory.
+ * Rate limits (issue "Access control" §6), counted by @fastify/rate-limit's limiters with their bounded
+ * LRU stores: 100,000 distinct IPs cannot grow memory.
  *
  * - MAX_REQUESTS_PER_MINUTE: the whole gateway, protecting the key pool.
- * - MAX_REQUESTS_PER_DAY_PER_IP: per client IP as resolved under TRUST_PROXY.
+ * - MAX_REQUESTS_PER_DAY_PER_IP: per client IP as resolved under TRUST_PROXY (IPv6: per /64).
  * - an access key's own per-minute limit, when it has one.
  * A limit of 0 is off.
+ *
+ * The plugin is registered once without route hooks and its limiters (`createRateLimit`) run from a
+ * single preHandler — after access control, so refused callers use up nobody's budget. One hook that
+ * returns at once when every limit is off costs next to nothing per request, where three plugin
+ * registrations each ran a hook on every request.
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -55,35 +58,48 @@ const LIMITS: LimitSpec[] = [
   },
 ];
 
+interface LimitResult {
+  isAllowed: boolean;
+  isExceeded?: boolean;
+  max?: number;
+  ttl?: number;
+}
+type Limiter = (request: FastifyRequest) => Promise<LimitResult>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    createRateLimit(options: object): Limiter;
+  }
+}
+
 export async function registerRateLimits(app: FastifyInstance, core: GatewayCore): Promise<void> {
-  for (const limit of LIMITS) {
-    await app.register(rateLimit, {
-      global: true,
-      hook: 'preHandler',
+  await app.register(rateLimit, { global: false, cache: RATE_LIMIT_STORE_SIZE });
+  const limiters = LIMITS.map((limit) => ({
+    limit,
+    check: app.createRateLimit({
       cache: RATE_LIMIT_STORE_SIZE,
       timeWindow: limit.timeWindow,
-      keyGenerator: (request) => `${limit.name}:${limit.key(request) ?? ''}`,
-      // Only the API is limited, only when the limit is on, and only for requests it applies to.
-      allowList: (request) =>
-        apiDialectOfRequest(request) === undefined ||
-        request.method === 'OPTIONS' ||
-        limit.key(request) === undefined ||
-        limit.max(request, core) <= 0,
-      max: (request) => limit.max(request, core),
-      addHeadersOnExceeding: {
-        'x-ratelimit-limit': false,
-        'x-ratelimit-remaining': false,
-        'x-ratelimit-reset': false,
-      },
-      errorResponseBuilder: (request, context) => {
-        const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
-        request.gemgate.errorCode = 'rate_limit_exceeded';
-        return new ApiError(
-          'rate_limit_exceeded',
-          `Rate limit reached: ${limit.describe(context.max)}. Try again in ${seconds} s.`,
-          { retryAfterSeconds: seconds },
-        );
-      },
-    });
-  }
+      keyGenerator: (request: FastifyRequest) => `${limit.name}:${limit.key(request) ?? ''}`,
+      max: (request: FastifyRequest) => limit.max(request, core),
+    }),
+  }));
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method === 'OPTIONS' || apiDialectOfRequest(request) === undefined) return;
+    for (const { limit, check } of limiters) {
+      // Checked first so a limit that is off, or does not apply, costs nothing.
+      if (limit.max(request, core) <= 0 || limit.key(request) === undefined) continue;
+      const result = await check(request);
+      if (!result.isExceeded) continue;
+      const seconds = Math.max(1, Math.ceil((result.ttl ?? limit.timeWindow) / 1000));
+      request.gemgate.errorCode = 'rate_limit_exceeded';
+      reply.header('x-ratelimit-limit', String(result.max ?? limit.max(request, core)));
+      reply.header('x-ratelimit-remaining', '0');
+      throw new ApiError(
+        'rate_limit_exceeded',
+        `Rate limit reached: ${limit.describe(result.max ?? 0)}. Try again in ${seconds} s.`,
+        { retryAfterSeconds: seconds },
+      );
+    }
+  });
 }

@@ -7,6 +7,7 @@ import { chatCompletionRequest, type ChatCompletionRequest } from '../openai/cha
 import { parseBody } from '../openai/parse-request';
 import { toGeminiRequest, type RemoteMedia } from '../providers/gemini/convert-request';
 import { resubmittedRemoteRefs } from '../providers/gemini/history-images';
+import { serializeGeminiRequest, type RequestBody } from '../providers/gemini/serialize-request';
 import { resolveModel, type ResolvedModel } from '../providers/gemini/resolve-model';
 import { fetchHistoryMedia } from './history-media';
 
@@ -17,8 +18,8 @@ export interface PreparedChat {
   origin: string;
   /** The last user text, recorded with generated images for the gallery. */
   prompt: string | undefined;
-  /** The Gemini request, serialised once. */
-  body: string;
+  /** The Gemini request, serialised once (large images as separate pieces). */
+  body: RequestBody;
   stream: boolean;
   includeUsage: boolean;
 }
@@ -59,7 +60,7 @@ export async function prepareChat(
     model,
     origin,
     prompt: lastUserText(request),
-    body: JSON.stringify(gemini),
+    body: serializeGeminiRequest(gemini),
     stream: request.stream === true,
     includeUsage: request.stream_options?.include_usage === true,
   };

@@ -7,7 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type COS from 'cos-nodejs-sdk-v5';
-import { ObjectKeys, isHttpUrl, missingSettings, objectUrl, publicBaseUrl } from './cloud-object-keys';
+import { ObjectKeys, objectUrl, publicBaseUrl } from './cloud-object-keys';
+import { findProblem, type CosImageStoreOptions } from './cos-config';
 import { cosStatus, createCosClient, describeCosError } from './cos-client';
 import {
   newImageId,
@@ -19,25 +20,6 @@ import {
   type StoredImageData,
 } from './image-store';
 import { requireServableMimeType } from './served-images';
-
-export interface CosImageStoreOptions {
-  secretId: string;
-  secretKey: string;
-  /** TENCENT_REGION, e.g. ap-guangzhou. */
-  region: string;
-  /** TENCENT_BUCKET with its APPID, e.g. images-1250000000. */
-  bucket: string;
-  /** TENCENT_DOMAIN for image links; empty: the bucket's default domain. */
-  domain?: string;
-  /** TENCENT_ENDPOINT: where the API calls go instead of the bucket's default host. */
-  endpoint?: string;
-  /** Default `gemgate/`. */
-  keyPrefix?: string;
-  now: () => number;
-  /** Totals the image index keeps for this store. */
-  known: () => ImageStoreStats;
-  random?: (size: number) => Buffer;
-}
 
 /** COS's limit of keys in one multi-delete request. */
 const MAX_DELETE_KEYS = 1000;
@@ -181,19 +163,4 @@ function cosBaseUrl(o: CosImageStoreOptions): string {
   return publicBaseUrl(domain !== '' ? domain : `${o.bucket}.cos.${o.region}.myqcloud.com`);
 }
 
-function findProblem(o: CosImageStoreOptions): string | undefined {
-  const missing = missingSettings('Tencent COS', {
-    TENCENT_SECRET_ID: o.secretId,
-    TENCENT_SECRET_KEY: o.secretKey,
-    TENCENT_REGION: o.region,
-    TENCENT_BUCKET: o.bucket,
-  });
-  if (missing !== undefined) return missing;
-  // The SDK rejects every call for a bucket without its APPID; say so before the first save.
-  if (!/^[a-z0-9-]+-\d+$/.test(o.bucket))
-    return 'TENCENT_BUCKET must end with the APPID, e.g. images-1250000000';
-  if (!/^[a-z0-9-]+$/.test(o.region)) return 'TENCENT_REGION must be a COS region such as ap-guangzhou';
-  const endpoint = o.endpoint ?? '';
-  if (endpoint !== '' && !isHttpUrl(endpoint)) return 'TENCENT_ENDPOINT must be an http(s) URL';
-  return undefined;
-}
+export type { CosImageStoreOptions } from './cos-config';

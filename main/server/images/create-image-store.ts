@@ -2,12 +2,13 @@
 import { join } from 'node:path';
 import type { Settings } from '../../../shared/settings-schema';
 import type { SettingsSource } from '../settings/settings-source';
-import { CosImageStore } from './cos-store';
+import { findProblem as cosProblem, type CosImageStoreOptions } from './cos-config';
 import type { ImageIndex } from './image-index';
 import type { ImageStore } from './image-store';
 import { LocalImageStore } from './local-store';
 import { MemoryImageStore } from './memory-store';
-import { QiniuImageStore } from './qiniu-store';
+import { LazyCloudStore } from './lazy-image-store';
+import { findProblem as qiniuProblem, type QiniuImageStoreOptions } from './qiniu-config';
 
 export const imageDirOf = (s: Settings): string => s.imageStorageDir || join(s.dataDir, 'images');
 
@@ -38,8 +39,8 @@ export function createImageStore(deps: StoreDeps): ImageStore {
         cleanIntervalMs: () => live().localCleanIntervalSeconds * 1000,
         reportError: deps.reportError,
       });
-    case 'qiniu':
-      return new QiniuImageStore({
+    case 'qiniu': {
+      const options: QiniuImageStoreOptions = {
         ...common,
         accessKey: s.qiniuAccessKey,
         secretKey: s.qiniuSecretKey,
@@ -48,9 +49,14 @@ export function createImageStore(deps: StoreDeps): ImageStore {
         region: s.qiniuRegion,
         ...(s.qiniuUploadUrl ? { uploadUrl: s.qiniuUploadUrl } : {}),
         known: () => deps.index.stats('qiniu'),
+      };
+      return new LazyCloudStore('qiniu', qiniuProblem(options), async () => {
+        const { QiniuImageStore } = await import('./qiniu-store');
+        return new QiniuImageStore(options);
       });
-    case 'tencent':
-      return new CosImageStore({
+    }
+    case 'tencent': {
+      const options: CosImageStoreOptions = {
         ...common,
         secretId: s.tencentSecretId,
         secretKey: s.tencentSecretKey,
@@ -59,7 +65,12 @@ export function createImageStore(deps: StoreDeps): ImageStore {
         ...(s.tencentDomain ? { domain: s.tencentDomain } : {}),
         ...(s.tencentEndpoint ? { endpoint: s.tencentEndpoint } : {}),
         known: () => deps.index.stats('tencent'),
+      };
+      return new LazyCloudStore('tencent', cosProblem(options), async () => {
+        const { CosImageStore } = await import('./cos-store');
+        return new CosImageStore(options);
       });
+    }
   }
 }
 

@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import qiniu from 'qiniu';
 import { Agent } from 'undici';
-import { ObjectKeys, isHttpUrl, missingSettings, objectUrl, publicBaseUrl } from './cloud-object-keys';
+import { ObjectKeys, objectUrl, publicBaseUrl } from './cloud-object-keys';
+import { findProblem, type QiniuImageStoreOptions } from './qiniu-config';
 import {
   newImageId,
   type ImageStore,
@@ -21,24 +22,6 @@ import {
 import { qiniuHosts } from './qiniu-hosts';
 import { batchDelete, downloadObject, type BatchDeleteTarget } from './qiniu-http';
 import { requireServableMimeType } from './served-images';
-
-export interface QiniuImageStoreOptions {
-  accessKey: string;
-  secretKey: string;
-  bucket: string;
-  /** QINIU_BUCKET_DOMAIN: host of image links; `https://` unless it names a scheme. */
-  domain: string;
-  /** QINIU_REGION, e.g. z0. */
-  region: string;
-  /** QINIU_UPLOAD_URL: replaces the region's upload and management hosts (scheme included). */
-  uploadUrl?: string;
-  /** Default `gemgate/`. */
-  keyPrefix?: string;
-  now: () => number;
-  /** Totals the image index keeps for this store. */
-  known: () => ImageStoreStats;
-  random?: (size: number) => Buffer;
-}
 
 /** An upload token only needs to outlive one upload; short-lived limits what a leaked one allows. */
 const UPLOAD_TOKEN_SECONDS = 15 * 60;
@@ -169,21 +152,6 @@ export class QiniuImageStore implements ImageStore {
   }
 }
 
-function findProblem(o: QiniuImageStoreOptions): string | undefined {
-  const uploadUrl = o.uploadUrl ?? '';
-  const missing = missingSettings('Qiniu', {
-    QINIU_ACCESS_KEY: o.accessKey,
-    QINIU_SECRET_KEY: o.secretKey,
-    QINIU_BUCKET_NAME: o.bucket,
-    QINIU_BUCKET_DOMAIN: o.domain,
-    // The region only picks the hosts, which QINIU_UPLOAD_URL replaces.
-    ...(uploadUrl === '' ? { QINIU_REGION: o.region } : {}),
-  });
-  if (missing !== undefined) return missing;
-  if (uploadUrl !== '' && !isHttpUrl(uploadUrl)) return 'QINIU_UPLOAD_URL must be an http(s) URL';
-  return undefined;
-}
-
 /** The first line of an error: urllib appends request dumps that do not belong in a log line. */
 function firstLine(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
@@ -195,3 +163,5 @@ function describe(data: unknown): string {
   const error = typeof data === 'object' && data !== null ? (data as { error?: unknown }).error : undefined;
   return typeof error === 'string' && error !== '' ? ` (${error})` : '';
 }
+
+export type { QiniuImageStoreOptions } from './qiniu-config';

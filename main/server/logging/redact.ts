@@ -25,6 +25,12 @@ const GOOGLE_API_KEY = /AIza[0-9A-Za-z_-]{35}/g;
 const XAI_KEY = /\bxai-[A-Za-z0-9_-]{20,}/g;
 const ACCESS_KEY = /\bsk-[A-Za-z0-9_-]{8,}/g;
 
+/**
+ * Every pattern below starts with one of these literals: one cheap test lets the common case — a log
+ * line with nothing secret in it, on every request — skip five regex replacements.
+ */
+const MAYBE_SECRET = /AIza|key=|bearer|xai-|sk-/i;
+
 export function redactSecrets(text: string, extraSecrets: readonly string[] = []): string {
   let out = text;
   // Exact secrets first: a password may sit inside a URL or header that the patterns below would
@@ -34,6 +40,7 @@ export function redactSecrets(text: string, extraSecrets: readonly string[] = []
       out = out.split(secret).join(maskValue(secret));
     }
   }
+  if (!MAYBE_SECRET.test(out)) return out;
   return out
     .replace(KEY_PARAM, (_m, prefix: string, value: string) => prefix + maskValue(value))
     .replace(BEARER, (_m, prefix: string, value: string) => prefix + maskValue(value))

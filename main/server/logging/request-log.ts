@@ -2,7 +2,7 @@
  * One structured log entry per request (DESIGN §4 step 8): who, which model, which (masked) key,
  * what status, how long, how many tokens. Health checks are not logged (Docker polls them).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { GatewayCore } from '../core';
 import type { LogLevel, RequestLogFields } from './log-bus';
 
@@ -58,15 +58,3 @@ const describe = (f: RequestLogFields): string => {
   if (f.errorCode) parts.push(`error ${f.errorCode}`);
   return `${f.ip} ${parts.join(' · ')}`;
 };
-
-export function registerRequestLog(app: FastifyInstance, core: GatewayCore): void {
-  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
-    logRequest(core, request, reply.statusCode);
-  });
-  // 'finish' never comes when the client disconnects first: log those on close.
-  app.addHook('onRequest', async (request, reply) => {
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) logRequest(core, request, CLIENT_CLOSED);
-    });
-  });
-}

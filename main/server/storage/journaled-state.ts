@@ -69,12 +69,21 @@ export class JournaledState<S, Op> {
 
   /** Applies the operation in memory and appends it to the journal (synchronously: acknowledged = on disk). */
   commit(op: Op): void {
-    this.#o.apply(this.#state, op);
-    const line: JournalLine<Op> = { seq: this.#seq + 1, op };
+    this.commitAll([op]);
+  }
+
+  /** Several operations in one write (callers that batch, like the usage recorder). */
+  commitAll(ops: readonly Op[]): void {
+    if (ops.length === 0) return;
+    let text = '';
+    for (const op of ops) {
+      this.#o.apply(this.#state, op);
+      text += `${JSON.stringify({ seq: ++this.#seq, op } satisfies JournalLine<Op>)}\n`;
+    }
     this.#fd ??= openSync(this.#journalPath, 'a', 0o600);
-    writeSync(this.#fd, `${JSON.stringify(line)}\n`);
-    this.#seq = line.seq;
-    if (++this.#journalLines >= (this.#o.compactEvery ?? 1000)) this.compact();
+    writeSync(this.#fd, text);
+    this.#journalLines += ops.length;
+    if (this.#journalLines >= (this.#o.compactEvery ?? 1000)) this.compact();
   }
 
   /** Writes the whole state as the new snapshot and empties the journal. */

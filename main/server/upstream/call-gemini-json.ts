@@ -9,6 +9,7 @@ import { ApiError } from '../errors';
 import { classifyHttpFailure, classifyNetworkFailure } from '../keys/failure-policy';
 import { withFailover, type AttemptOutcome, type FailoverResult } from '../providers/gemini/failover';
 import type { GeminiAction } from '../providers/gemini/gemini-client';
+import type { RequestBody } from '../providers/gemini/serialize-request';
 import type { RequestState } from '../request-state';
 import { retryBudgetOf } from './retry-budget';
 
@@ -16,7 +17,7 @@ export interface GeminiJsonRequest {
   model: string;
   action: GeminiAction;
   /** Serialised once by the caller. */
-  body: string;
+  body: RequestBody;
 }
 
 /** Turns the parsed answer into an outcome: ok, empty (retried within budget) or failed. */

@@ -65,8 +65,18 @@ export class UsageRecorder {
   readonly #journal: JournaledState<State, Bucket>;
   /** bucket id → bucket, rebuilt from the state (the journal's apply keeps it current). */
   readonly #index = new Map<string, Bucket>();
+  /**
+   * Records of this event-loop turn, written together: under load one write() serves many requests
+   * instead of one each. They reach the disk before the next turn — usage is recorded after the
+   * response went out anyway, so nothing the client was told depends on it.
+   */
+  #pending: Bucket[] = [];
+  #flushScheduled = false;
 
-  constructor(dataDir: string) {
+  readonly #reportError: (err: unknown) => void;
+
+  constructor(dataDir: string, reportError: (err: unknown) => void = () => {}) {
+    this.#reportError = reportError;
     this.#journal = new JournaledState<State, Bucket>({
       dir: dataDir,
       name: 'usage',
@@ -81,12 +91,12 @@ export class UsageRecorder {
         this.#reindex(raw as State);
         return raw as State;
       },
-      compactEvery: 5000,
+      compactEvery: 20_000,
     });
   }
 
   record(event: UsageEvent): void {
-    this.#journal.commit({
+    this.#pending.push({
       h: Math.floor(event.time / HOUR) * HOUR,
       m: event.model,
       k: event.keyId ?? '',
@@ -97,9 +107,26 @@ export class UsageRecorder {
       c: event.completionTokens ?? 0,
       t: event.reasoningTokens ?? 0,
     });
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.#writePending());
+    }
+  }
+
+  #writePending(): void {
+    this.#flushScheduled = false;
+    const ops = this.#pending;
+    this.#pending = [];
+    try {
+      this.#journal.commitAll(ops);
+    } catch (err) {
+      // A full or vanished disk must not crash the gateway from a timer; the counts stay in memory.
+      this.#reportError(err);
+    }
   }
 
   report(range: UsageRange, now: number, labels: UsageLabels): UsageReport {
+    this.#writePending();
     const hourly = range === '24h';
     const step = hourly ? HOUR : DAY;
     const count = range === '24h' ? 24 : range === '7d' ? 7 : 30;
@@ -143,6 +170,7 @@ export class UsageRecorder {
 
   /** Drops hours past the retention and compacts (at shutdown, and daily by the caller). */
   flush(now: number): void {
+    this.#writePending();
     const cutoff = now - RETENTION_DAYS * DAY;
     const state = this.#journal.state;
     state.buckets = state.buckets.filter((b) => b.h >= cutoff);

@@ -68,13 +68,27 @@ describe('usage recorder', () => {
     expect(week.total.requests).toBe(3);
     expect(week.series.at(-1)?.start).toBe(Date.UTC(2026, 10, 26));
     expect(week.series.at(-2)?.requests).toBe(1);
+    usage.close(NOW);
   });
 
-  it('survives a restart, including journal lines not yet compacted and a torn last line', () => {
+  it('reports a failed write instead of throwing from the timer', async () => {
+    const errors: unknown[] = [];
+    const dir = tempDir();
+    const usage = new UsageRecorder(dir, (err) => errors.push(err));
+    rmSync(dir, { recursive: true, force: true });
+    usage.record({ time: NOW, model: 'm', ok: true });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(errors).toHaveLength(1);
+    expect(usage.report('24h', NOW, labels).total.requests).toBe(1);
+  });
+
+  it('survives a restart, including journal lines not yet compacted and a torn last line', async () => {
     const dir = tempDir();
     const first = new UsageRecorder(dir);
     for (let i = 0; i < 5; i++)
       first.record({ time: NOW, model: 'm', keyId: 'k', ok: true, promptTokens: 2 });
+    // Records of one event-loop turn are written together, before the next turn.
+    await new Promise((resolve) => setImmediate(resolve));
     // A crash: no flush; and the process died in the middle of writing one more line.
     appendFileSync(join(dir, 'usage.journal'), '{"seq":6,"op":{"h":');
     const second = new UsageRecorder(dir);
@@ -92,5 +106,6 @@ describe('usage recorder', () => {
     const report = usage.report('30d', NOW + 365 * 24 * HOUR, labels);
     expect(report.total.requests).toBe(0);
     expect(usage.report('30d', NOW, labels).byModel.map((m) => m.model)).toEqual(['new']);
+    usage.close(NOW);
   });
 });

@@ -5,6 +5,7 @@
  * thinking model may stay silent for minutes between events.
  */
 import { Agent, request, type Dispatcher } from 'undici';
+import { bodyLength, type RequestBody } from './serialize-request';
 
 export type GeminiAction =
   | 'generateContent'
@@ -28,7 +29,8 @@ export interface GeminiCall {
   model: string;
   action: GeminiAction;
   key: string;
-  body: string;
+  /** JSON, or JSON pieces around large payloads (serialize-request.ts). */
+  body: RequestBody;
   signal: AbortSignal;
   /** Adds `alt=sse`. */
   sse?: boolean;
@@ -78,8 +80,11 @@ export class GeminiClient {
         'content-type': 'application/json',
         'x-goog-api-key': call.key,
         'x-goog-api-client': 'gemgate',
+        // Pieces are written one after the other; the length keeps the request un-chunked.
+        ...(typeof call.body === 'string' ? {} : { 'content-length': String(bodyLength(call.body)) }),
       },
-      body: call.body,
+      // undici documents Iterable bodies (docs/api/Dispatcher.md) but its typings omit them.
+      body: call.body as string,
       signal: call.signal,
       headersTimeout: this.#options.responseTimeoutMs(),
       // Streams may be silent for minutes while the model thinks: no body timeout for them.

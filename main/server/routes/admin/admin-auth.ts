@@ -34,8 +34,6 @@ export function registerAdminAuth(app: FastifyInstance, core: GatewayCore): void
     }
   });
 
-  // Admin routes are never cross-origin. The CORS delegator judges by the raw URL, which an encoded
-  // path (`/%61dmin/api/login`, preflight included) slips past: take any CORS grant back here.
   app.post('/admin/api/login', async (request): Promise<AdminSession> => {
     const ip = request.gemgate.ip ?? request.ip;
     const locked = core.authorisedIps.lockedFor(ip);

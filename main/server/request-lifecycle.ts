@@ -1,0 +1,30 @@
+/**
+ * The two hooks every request passes: its state is created on arrival, and when it ends — answered,
+ * or abandoned by a client that disconnected first ('finish' never comes then) — its access-key use
+ * is settled and its one log entry written. Kept to one callback-style hook each: they run on every
+ * request, and async hooks cost a promise apiece.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { settleAccessKeyUse } from './access/access-control';
+import type { GatewayCore } from './core';
+import { CLIENT_CLOSED, logRequest } from './logging/request-log';
+
+function finish(core: GatewayCore, request: FastifyRequest, status: number): void {
+  settleAccessKeyUse(request, status);
+  logRequest(core, request, status);
+}
+
+export function registerRequestLifecycle(app: FastifyInstance, core: GatewayCore): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    request.gemgate = { startedAt: core.now(), logged: false };
+    const raw = reply.raw;
+    raw.once('close', () => {
+      if (!raw.writableFinished) finish(core, request, CLIENT_CLOSED);
+    });
+    done();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    finish(core, request, reply.statusCode);
+    done();
+  });
+}
