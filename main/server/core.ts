@@ -10,6 +10,7 @@ import { FailureThrottle } from './access/failure-throttle';
 import { AdminSessions, loadOrCreateSecret } from './admin/admin-sessions';
 import { ImageService } from './images/image-service';
 import { KeyChecker } from './keys/key-checker';
+import { GatewayMetrics } from './metrics/gateway-metrics';
 import { KeyPool } from './keys/key-pool';
 import { LogBus } from './logging/log-bus';
 import { redactSecrets } from './logging/redact';
@@ -37,6 +38,7 @@ export interface GatewayCore {
   readonly xaiKeys: KeyPool;
   readonly xai: XaiClient;
   readonly usage: UsageRecorder;
+  readonly metrics: GatewayMetrics;
   readonly accessKeys: AccessKeyStore;
   readonly authorisedIps: AuthorisedIps;
   /** Wrong API keys per client (IPv6: per /64); a client past the limit is refused for a while. */
@@ -91,6 +93,7 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
     baseUrl: () => settings.get().proxyUrl,
     connectTimeoutMs: initial.upstreamConnectTimeoutSeconds * 1000,
     responseTimeoutMs: () => settings.get().upstreamResponseTimeoutSeconds * 1000,
+    observe: (action, status, seconds) => metrics.upstreamAnswered('gemini', action, status, seconds),
   });
   const models = new ModelCatalog({
     client: gemini,
@@ -100,6 +103,7 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
     ttlMs: () => settings.get().modelsCacheSeconds * 1000,
   });
   const keyChecker = new KeyChecker(keys, gemini, log);
+  const metrics = new GatewayMetrics({ keys, imageStats: () => images.library.stats() });
   const accessKeys = new AccessKeyStore(initial.dataDir, now);
   const images = new ImageService(settings, log, now);
   const xaiKeys = new KeyPool(initial.xaiApiKeys, {
@@ -109,6 +113,7 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
   const xai = new XaiClient({
     connectTimeoutMs: initial.upstreamConnectTimeoutSeconds * 1000,
     responseTimeoutMs: () => settings.get().upstreamResponseTimeoutSeconds * 1000,
+    observe: (action, status, seconds) => metrics.upstreamAnswered('xai', action, status, seconds),
   });
   const usage = new UsageRecorder(initial.dataDir, (err) =>
     log.warn(`Usage could not be saved: ${err instanceof Error ? err.message : String(err)}`),
@@ -152,6 +157,7 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
     xaiKeys,
     xai,
     usage,
+    metrics,
     accessKeys,
     authorisedIps: new AuthorisedIps(now),
     credentialThrottle: new FailureThrottle({

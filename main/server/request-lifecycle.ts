@@ -10,13 +10,22 @@ import type { GatewayCore } from './core';
 import { CLIENT_CLOSED, logRequest } from './logging/request-log';
 
 function finish(core: GatewayCore, request: FastifyRequest, status: number): void {
+  const state = request.gemgate;
+  if (state.finished) return;
+  state.finished = true;
   settleAccessKeyUse(request, status);
   logRequest(core, request, status);
+  core.metrics.requestFinished(state, request.routeOptions.url ?? 'unrouted', request.method, status, {
+    prompt: state.promptTokens,
+    completion: state.completionTokens,
+    reasoning: state.reasoningTokens,
+  });
 }
 
 export function registerRequestLifecycle(app: FastifyInstance, core: GatewayCore): void {
   app.addHook('onRequest', (request, reply, done) => {
     request.gemgate = { startedAt: core.now(), logged: false };
+    core.metrics.requestStarted(request.gemgate);
     const raw = reply.raw;
     raw.once('close', () => {
       if (!raw.writableFinished) finish(core, request, CLIENT_CLOSED);

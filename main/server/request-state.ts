@@ -11,6 +11,8 @@ export type AccessVia = 'password' | 'access_key' | 'allow_list' | 'auth_command
 export interface RequestState {
   startedAt: number;
   logged: boolean;
+  /** Set once the request was answered or abandoned (its end is handled exactly once). */
+  finished?: boolean;
   /** The client IP as resolved under TRUST_PROXY (the socket peer by default). */
   ip?: string;
   /** The socket peer is a trusted proxy: its X-Forwarded-* headers may be believed. */

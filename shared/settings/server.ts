@@ -87,4 +87,17 @@ export const serverSettings = {
       zh: '允许的最大请求体。20 MB 图片的 base64 约 27 MB，建议不低于 30。',
     },
   }),
+  metricsToken: spec({
+    env: 'METRICS_TOKEN',
+    group: 'server',
+    envFormat: 'string',
+    schema: z.string(),
+    default: '',
+    secret: true,
+    label: { en: 'Metrics token', zh: '监控令牌' },
+    help: {
+      en: 'Bearer token for GET /metrics (Prometheus). Empty: /metrics takes the admin password instead.',
+      zh: 'GET /metrics（Prometheus）使用的 Bearer 令牌。留空则使用管理密码。',
+    },
+  }),
 } as const;

@@ -4,7 +4,8 @@
  * it cannot end up in logs of URLs); streams use `alt=sse` and have no body timeout, because a
  * thinking model may stay silent for minutes between events.
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Agent, type Dispatcher } from 'undici';
+import { createUpstreamAgent, timed, type ObserveCall } from '../../upstream/upstream-http';
 import { bodyLength, type RequestBody } from './serialize-request';
 
 export type GeminiAction =
@@ -23,6 +24,8 @@ export interface GeminiClientOptions {
   responseTimeoutMs: () => number;
   /** Non-stream bodies are read in one go; a stalled one is cut after this long. */
   bodyTimeoutMs?: number;
+  /** Told how long each call took until Gemini answered with headers (metrics). */
+  observe?: ObserveCall;
 }
 
 export interface GeminiCall {
@@ -61,17 +64,15 @@ export class GeminiClient {
 
   constructor(options: GeminiClientOptions) {
     this.#options = options;
-    this.#agent = new Agent({
-      keepAliveTimeout: 30_000,
-      keepAliveMaxTimeout: 600_000,
-      connectTimeout: options.connectTimeoutMs,
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
+    this.#agent = createUpstreamAgent(options.connectTimeoutMs);
   }
 
   /** POST /v1beta/models/{model}:{action}; the caller checks the status and consumes the body. */
   call(call: GeminiCall): Promise<GeminiResponse> {
+    return timed(this.#options.observe, call.action, this.#call(call));
+  }
+
+  #call(call: GeminiCall): Promise<GeminiResponse> {
     const url = `${trimSlash(this.#options.baseUrl())}/v1beta/models/${call.model}:${call.action}${call.sse ? '?alt=sse' : ''}`;
     return request(url, {
       method: 'POST',
@@ -97,6 +98,11 @@ export class GeminiClient {
    * the key is ours. Nothing of the client's headers is sent, so its credential cannot leak upstream.
    */
   forward(call: GeminiForward): Promise<GeminiResponse> {
+    const action = call.path.includes(':') ? call.path.slice(call.path.lastIndexOf(':') + 1) : 'get';
+    return timed(this.#options.observe, action, this.#forward(call));
+  }
+
+  #forward(call: GeminiForward): Promise<GeminiResponse> {
     const query = call.query.toString();
     const url = `${trimSlash(this.#options.baseUrl())}/v1beta/${call.path}${query ? `?${query}` : ''}`;
     return request(url, {

@@ -5,13 +5,16 @@
  * no body timeout: a stream may stay silent while a reasoning model thinks.
  */
 import type { Readable } from 'node:stream';
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Agent, type Dispatcher } from 'undici';
+import { createUpstreamAgent, timed, type ObserveCall } from '../../upstream/upstream-http';
 import type { OutgoingHeaders } from './relay-headers';
 
 export interface XaiClientOptions {
   connectTimeoutMs: number;
   /** Time allowed until response headers arrive; read per call so a settings change applies. */
   responseTimeoutMs: () => number;
+  /** Told how long each call took until xAI answered with headers (metrics). */
+  observe?: ObserveCall;
 }
 
 export interface XaiCall {
@@ -31,17 +34,15 @@ export class XaiClient {
 
   constructor(options: XaiClientOptions) {
     this.#options = options;
-    this.#agent = new Agent({
-      keepAliveTimeout: 30_000,
-      keepAliveMaxTimeout: 600_000,
-      connectTimeout: options.connectTimeoutMs,
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
+    this.#agent = createUpstreamAgent(options.connectTimeoutMs);
   }
 
   /** The caller checks the status and consumes (or destroys) the body. */
   send(call: XaiCall): Promise<XaiResponse> {
+    return timed(this.#options.observe, call.method, this.#send(call));
+  }
+
+  #send(call: XaiCall): Promise<XaiResponse> {
     return request(call.url, {
       method: call.method,
       dispatcher: this.#agent,

@@ -1,0 +1,125 @@
+/**
+ * Prometheus metrics for operators (issue "Headless" §6), with prom-client. One registry per server
+ * (tests run several); values that already live elsewhere — key states, image store size — are read
+ * at scrape time instead of being mirrored on every change.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { KeyPool } from '../keys/key-pool';
+
+export interface MetricsSources {
+  keys: KeyPool;
+  imageStats: () => Promise<{ count: number; bytes: number }>;
+}
+
+/** What an in-flight request exposes to the gauges (its RequestState). */
+interface InFlight {
+  stream?: boolean;
+}
+
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly #requests: Counter<'route' | 'method' | 'status'>;
+  readonly #upstream: Histogram<'provider' | 'action' | 'status'>;
+  readonly #tokens: Counter<'kind'>;
+  /** Requests being handled; the gauges count them at scrape time (a Set add/delete per request). */
+  readonly #inFlight = new Set<InFlight>();
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'gemgate_' });
+    this.#requests = new Counter({
+      name: 'gemgate_http_requests_total',
+      help: 'Finished HTTP requests by route pattern, method and status (499: client went away).',
+      labelNames: ['route', 'method', 'status'],
+      registers,
+    });
+    this.#upstream = new Histogram({
+      name: 'gemgate_upstream_request_duration_seconds',
+      help: 'Time until an upstream (Gemini, xAI) answered with headers.',
+      labelNames: ['provider', 'action', 'status'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      registers,
+    });
+    this.#tokens = new Counter({
+      name: 'gemgate_tokens_total',
+      help: 'Tokens reported by Gemini, by kind (prompt, completion, reasoning).',
+      labelNames: ['kind'],
+      registers,
+    });
+    const inFlight = this.#inFlight;
+    new Gauge({
+      name: 'gemgate_requests_in_flight',
+      help: 'Requests being handled now.',
+      registers,
+      collect() {
+        this.set(inFlight.size);
+      },
+    });
+    new Gauge({
+      name: 'gemgate_streams_open',
+      help: 'Streamed answers (chat, Gemini-native, xAI) being handled now.',
+      registers,
+      collect() {
+        let open = 0;
+        for (const request of inFlight) if (request.stream === true) open++;
+        this.set(open);
+      },
+    });
+    new Gauge({
+      name: 'gemgate_keys',
+      help: 'Gemini keys by state.',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const a = sources.keys.availability();
+        this.set({ state: 'active' }, a.active);
+        this.set({ state: 'cooling' }, a.cooling);
+        this.set({ state: 'disabled' }, a.disabled);
+      },
+    });
+    const images = sources.imageStats;
+    new Gauge({
+      name: 'gemgate_image_store_bytes',
+      help: 'Bytes of the generated images the image store holds.',
+      registers,
+      async collect() {
+        this.set((await images()).bytes);
+      },
+    });
+    new Gauge({
+      name: 'gemgate_image_store_images',
+      help: 'Generated images the image store holds.',
+      registers,
+      async collect() {
+        this.set((await images()).count);
+      },
+    });
+  }
+
+  requestStarted(request: InFlight): void {
+    this.#inFlight.add(request);
+  }
+
+  requestFinished(
+    request: InFlight,
+    route: string,
+    method: string,
+    status: number,
+    tokens?: { prompt?: number; completion?: number; reasoning?: number },
+  ): void {
+    this.#inFlight.delete(request);
+    this.#requests.inc({ route, method, status: String(status) });
+    if (tokens?.prompt) this.#tokens.inc({ kind: 'prompt' }, tokens.prompt);
+    if (tokens?.completion) this.#tokens.inc({ kind: 'completion' }, tokens.completion);
+    if (tokens?.reasoning) this.#tokens.inc({ kind: 'reasoning' }, tokens.reasoning);
+  }
+
+  upstreamAnswered(
+    provider: 'gemini' | 'xai',
+    action: string,
+    status: number | 'error',
+    seconds: number,
+  ): void {
+    this.#upstream.observe({ provider, action, status: String(status) }, seconds);
+  }
+}

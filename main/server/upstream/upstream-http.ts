@@ -1,0 +1,37 @@
+/**
+ * What the two upstream clients (Gemini, xAI) share: one keep-alive undici Agent per process — no body
+ * timeout, since a stream may stay silent for minutes while a model thinks (response timeouts are
+ * set per call) — and the timing of each call for the metrics.
+ */
+import { Agent, type Dispatcher } from 'undici';
+
+export const createUpstreamAgent = (connectTimeoutMs: number): Agent =>
+  new Agent({
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 600_000,
+    connectTimeout: connectTimeoutMs,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
+
+export type ObserveCall = (action: string, status: number | 'error', seconds: number) => void;
+
+/** Reports how long the call took until headers arrived (or it failed); passes the result through. */
+export function timed(
+  observe: ObserveCall | undefined,
+  action: string,
+  pending: Promise<Dispatcher.ResponseData>,
+): Promise<Dispatcher.ResponseData> {
+  if (!observe) return pending;
+  const started = performance.now();
+  return pending.then(
+    (res) => {
+      observe(action, res.statusCode, (performance.now() - started) / 1000);
+      return res;
+    },
+    (err: unknown) => {
+      observe(action, 'error', (performance.now() - started) / 1000);
+      throw err;
+    },
+  );
+}
