@@ -18,6 +18,7 @@ import { registerImageRoutes } from './routes/v1/images';
 import { registerModels } from './routes/v1/models';
 import { registerAdmin } from './routes/admin/admin-context';
 import { registerHealth } from './routes/health';
+import { registerMetrics } from './routes/metrics';
 import { registerMediaRoute } from './routes/media';
 import { registerXaiRelay } from './routes/relay/xai-relay';
 
@@ -61,6 +62,7 @@ export async function createServer(core: GatewayCore): Promise<FastifyInstance> 
   await registerRateLimits(app, core);
 
   registerHealth(app, core);
+  registerMetrics(app, core);
   registerMediaRoute(app, () => core.images.library);
   registerModels(app, core);
   registerChatCompletions(app, core);
