@@ -75,6 +75,39 @@ export default tseslint.config(
     },
   },
   {
+    // The settings window runs in a browser (or Electron's sandboxed renderer). It reaches the core
+    // only through renderer/lib/api.ts, so it imports renderer/, shared/ and npm packages: never main/,
+    // never electron (the preload exposes window.gemgate), never node built-ins.
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'renderer/ runs in a browser: no node built-ins.',
+          })),
+          patterns: [
+            {
+              group: [
+                'electron',
+                'electron/*',
+                '**/main',
+                '**/main/**',
+                '**/test/**',
+                '**/scripts/**',
+                '**/bench/**',
+              ],
+              message: 'renderer/ may import only from renderer/, shared/ and npm packages (never main/).',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'require', '__dirname', '__filename'],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -1,0 +1,223 @@
+/**
+ * Composition root of the tray app (DESIGN §1), the Electron twin of main/headless.ts: one instance
+ * per user; settings from electron-store (secrets through safeStorage); the core; the HTTP listener
+ * (server-host.ts); tray, window, IPC, notifications. The window closing leaves the gateway running
+ * in the tray; Quit stops the listener gracefully and closes the core.
+ *
+ * Everything Electron-specific that tests must replace is a dependency with a real default, and the
+ * electron-store module is only loaded by that default (see open-store.ts).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Notification, app, clipboard, ipcMain, safeStorage } from 'electron';
+import type { AdminApi } from '../../shared/admin-contract';
+import type { GatewayStatus } from '../../shared/admin-dto';
+import { IPC_LOG_CHANNEL } from '../../shared/admin-transport';
+import { createGatewayCore, type GatewayCore } from '../server/core';
+import { formatLogLine } from '../server/logging/format-log-line';
+import type { WritableSettingsSource } from '../server/settings/writable-settings';
+import { VERSION } from '../version';
+import { createDesktopApi } from './desktop-api';
+import { registerIpc } from './ipc';
+import { createLaunchAtLogin } from './launch-at-login';
+import { watchForNotifications } from './notifications';
+import { createSecretCodec } from './secrets';
+import { createServerHost, type ServerHost } from './server-host';
+import { ElectronSettingsStore, type KeyValueStore } from './settings-store';
+import { createTray, type TrayController } from './tray';
+import { shellTextFor } from './tray-i18n';
+import type { TrayActions } from './tray-menu';
+import { createMainWindow, type MainWindow } from './windows';
+
+/** What the admin service needs from the shell (agreed with main/server/admin). */
+export interface AdminHost {
+  mode: 'tray' | 'headless';
+  status(): { listening: GatewayStatus['listening']; listenError: string | null };
+  settings: WritableSettingsSource;
+}
+export type CreateAdmin = (core: GatewayCore, host: AdminHost) => AdminApi;
+
+export interface DesktopDeps {
+  createAdmin: CreateAdmin;
+  /** Default: electron-store in userData. Tests pass a conf store in a temp folder. */
+  openStore?: (onMigration: (from: string, to: string) => void) => Promise<KeyValueStore>;
+  /** `VITE_DEV_SERVER_URL` (read by index.ts, the only reader of process.env here). */
+  devServerUrl?: string;
+  /** Where the app lives (for the AppImage: $APPIMAGE, since execPath is a temporary mount). */
+  executable?: string;
+  argv?: readonly string[];
+  platform?: NodeJS.Platform;
+  /** Echo the log to stdout (default: when not packaged, i.e. under `npm start`). */
+  consoleLog?: boolean;
+}
+
+export interface DesktopApp {
+  core: GatewayCore;
+  host: ServerHost;
+  settings: ElectronSettingsStore;
+  window: MainWindow;
+  tray: TrayController;
+  /** What Quit does: listener closed gracefully, core closed, tray removed. */
+  shutdown(): Promise<void>;
+}
+
+const defaultOpenStore = async (onMigration: (from: string, to: string) => void) =>
+  (await import('./open-store')).openElectronStore(onMigration);
+
+/** Returns null when another instance already runs (it is asked to show its window instead). */
+export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | null> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return null;
+  }
+  const platform = deps.platform ?? process.platform;
+  const argv = deps.argv ?? process.argv;
+  let showWindow: (() => void) | null = null;
+  let showRequested = false;
+  // A second launch (double-click on the icon, the Start menu…) means "show me the app".
+  app.on('second-instance', () => {
+    if (showWindow) showWindow();
+    else showRequested = true;
+  });
+  // Closing the window keeps the gateway running in the tray: quitting is an explicit choice.
+  app.on('window-all-closed', () => undefined);
+  app.enableSandbox();
+  await app.whenReady();
+
+  const userData = app.getPath('userData');
+  const migrations: string[] = [];
+  const store = await (deps.openStore ?? defaultOpenStore)((from, to) => migrations.push(`${from} → ${to}`));
+  const secrets = createSecretCodec(safeStorage);
+  const settings = new ElectronSettingsStore({ store, secrets, baseDir: userData, mode: 'tray' });
+  mkdirSync(settings.get().dataDir, { recursive: true });
+
+  const core = createGatewayCore({ settings, version: VERSION });
+  if (deps.consoleLog ?? !app.isPackaged)
+    core.log.subscribe((entry) => process.stdout.write(formatLogLine(entry)));
+  for (const step of migrations) core.log.info(`Settings file migrated (format ${step}).`);
+  // Load problems and the secret-storage warning reach the window's log view (and the console).
+  for (const warning of settings.warnings) core.log.warn(warning);
+  if (secrets.warning) core.log.warn(`!!! ${secrets.warning} !!!`);
+  core.log.info(`Settings in ${store.path}; data in ${settings.get().dataDir}`);
+  settings.subscribe((next, previous) => {
+    if (next.dataDir !== previous.dataDir) {
+      core.log.warn('The new data folder is used from the next start of Gemgate.');
+    }
+  });
+
+  const host = createServerHost({ core });
+  const admin = deps.createAdmin(core, {
+    mode: 'tray',
+    status: () => ({ listening: host.status().listening, listenError: host.status().listenError }),
+    settings,
+  });
+  const launch = createLaunchAtLogin({
+    app,
+    platform,
+    executable: deps.executable ?? process.execPath,
+    configHome: app.getPath('appData'),
+  });
+  const text = shellTextFor(app.getLocale());
+  const appPath = app.getAppPath();
+  const iconDir = app.isPackaged ? join(process.resourcesPath, 'tray') : join(appPath, 'build', 'tray');
+
+  let quitting = false;
+  const window = createMainWindow({
+    rendererFile: join(appPath, 'dist', 'renderer', 'index.html'),
+    preloadFile: join(appPath, 'dist', 'preload', 'preload.cjs'),
+    ...(deps.devServerUrl ? { devServerUrl: deps.devServerUrl } : {}),
+    iconFile: join(iconDir, 'window-icon.png'),
+    store,
+    isQuitting: () => quitting,
+  });
+
+  const desktop = createDesktopApi({
+    host,
+    settings,
+    launch,
+    onLaunchAtLoginChanged: () => refreshTray(),
+  });
+  const offIpc = registerIpc({
+    ipcMain,
+    admin,
+    desktop,
+    sender: {
+      window: () => window.webContents(),
+      rendererUrl: window.rendererUrl,
+      ...(deps.devServerUrl ? { devServerUrl: deps.devServerUrl } : {}),
+    },
+    log: core.log,
+  });
+  const offLogPush = core.log.subscribe((entry) => window.send(IPC_LOG_CHANNEL, entry));
+
+  // Electron 45's clipboard is asynchronous (modelled on navigator.clipboard).
+  const copy = (text: string) =>
+    void clipboard.writeText(text).catch((err: unknown) => core.log.warn(`Copy failed: ${String(err)}`));
+  const actions: TrayActions = {
+    copyBaseUrl() {
+      const listening = host.status().listening;
+      if (listening) copy(listening.baseUrl);
+    },
+    copyPassword: () => copy(settings.get().password),
+    openPage: (page) => window.show(page),
+    startServer: () => void host.start(),
+    stopServer: () => void host.stop(),
+    setLaunchAtLogin(enabled) {
+      try {
+        launch.set(enabled);
+      } catch (err) {
+        core.log.error(
+          `Could not change "launch at login": ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
+      refreshTray();
+    },
+    quit: () => app.quit(),
+  };
+  const tray = createTray({ iconDir, platform, text, actions, onClick: () => window.show() });
+  const refreshTray = () => tray.update({ ...host.status(), launchAtLogin: launch.get() });
+  host.onChange(refreshTray);
+  refreshTray();
+
+  const offNotify = watchForNotifications({
+    core,
+    host,
+    text,
+    notify(title, body) {
+      if (Notification.isSupported()) new Notification({ title, body }).show();
+    },
+  });
+
+  showWindow = () => window.show();
+  app.on('activate', () => window.show()); // macOS: a click on the Dock icon
+  if (showRequested || !launch.launchedAtLogin(argv)) window.show();
+
+  let shutdownPromise: Promise<void> | undefined;
+  const shutdown = () =>
+    (shutdownPromise ??= (async () => {
+      quitting = true;
+      offNotify();
+      offIpc();
+      offLogPush();
+      await host.close();
+      await core.close();
+      tray.destroy();
+    })());
+
+  let shutdownDone = false;
+  app.on('before-quit', (event) => {
+    quitting = true;
+    if (shutdownDone) return;
+    // Electron would quit at once; first let open requests finish and flush the core's state.
+    event.preventDefault();
+    void shutdown()
+      .catch((err: unknown) => process.stderr.write(`Shutdown failed: ${String(err)}\n`))
+      .finally(() => {
+        shutdownDone = true;
+        app.quit();
+      });
+  });
+
+  await host.start();
+  return { core, host, settings, window, tray, shutdown };
+}

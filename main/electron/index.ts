@@ -1,0 +1,24 @@
+/**
+ * Entry point of the Electron main process (bundled to dist/electron/main.cjs). The only place of the
+ * tray app that reads process.env; everything else is in desktop-app.ts.
+ */
+import { app, dialog } from 'electron';
+import { createAdminService } from '../server/admin/admin-service';
+import { startDesktopApp, type CreateAdmin } from './desktop-app';
+
+// The agreed signature is createAdminService(core, host): AdminApi (main/server/admin). Until that
+// lands the current service (access keys only) is used as it is: IPC answers the methods it lacks
+// with a clear "not available" error instead of crashing. Drop this cast when the types line up.
+const createAdmin = createAdminService as unknown as CreateAdmin;
+
+startDesktopApp({
+  createAdmin,
+  ...(process.env.VITE_DEV_SERVER_URL ? { devServerUrl: process.env.VITE_DEV_SERVER_URL } : {}),
+  ...(process.env.APPIMAGE ? { executable: process.env.APPIMAGE } : {}),
+}).catch((err: unknown) => {
+  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`Gemgate failed to start: ${message}\n`);
+  // Started from a menu there is no console: the error box is the only place the user can read it.
+  dialog.showErrorBox('Gemgate could not start', message);
+  app.exit(1);
+});

@@ -1,0 +1,101 @@
+/** Small hooks the pages share: loading data, ticking clocks, polling, running actions. */
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { AdminError, errorMessage, isUnauthorized } from '../lib/api';
+import type { Translate } from '../i18n/index';
+import { useI18n } from './context';
+import { useToast } from './toast';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => Promise<void>;
+  setData(update: (current: T | undefined) => T): void;
+}
+
+/** Loads on mount and when `deps` change; a late answer of an older load never wins. */
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const generation = useRef(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+
+  const reload = useCallback(async () => {
+    const id = ++generation.current;
+    setState((s) => ({ ...s, loading: true }));
+    try {
+      const data = await loadRef.current();
+      if (id === generation.current) setState({ data, loading: false });
+    } catch (error) {
+      if (id === generation.current) setState((s) => ({ data: s.data, error, loading: false }));
+    }
+  }, []);
+
+  useEffect(() => {
+    void reload();
+  }, deps);
+
+  // Answers arriving after unmount are dropped.
+  useEffect(() => () => void (generation.current += 1), []);
+
+  const setData = useCallback((update: (current: T | undefined) => T) => {
+    setState((s) => ({ ...s, data: update(s.data) }));
+  }, []);
+
+  return { data: state.data, error: state.error, loading: state.loading, reload, setData };
+}
+
+/** The current time, refreshed every `ms` (countdowns, uptime, "5 minutes ago"). */
+export function useNow(ms = 1000): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return now;
+}
+
+/** Calls `fn` every `ms` while the window is visible (a hidden tray window should not poll). */
+export function usePolling(fn: () => unknown, ms: number): void {
+  const fnRef = useRef(fn);
+  fnRef.current = fn;
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') fnRef.current();
+    }, ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+}
+
+export function describeError(err: unknown, t: Translate): string {
+  if (err instanceof AdminError && err.code === 'network_error')
+    return t('error.network', { message: err.message });
+  return errorMessage(err);
+}
+
+/**
+ * Runs a user action: `busy` names the running one (so only its button shows progress), failures
+ * become an error toast (except a lost session: the login page takes over), success an optional one.
+ */
+export function useAction() {
+  const notify = useToast();
+  const { t } = useI18n();
+  const [busy, setBusy] = useState<string | null>(null);
+  const run = useCallback(
+    async <T>(name: string, action: () => Promise<T>, success?: string): Promise<T | undefined> => {
+      setBusy(name);
+      try {
+        const result = await action();
+        if (success !== undefined) notify(success, 'success');
+        return result;
+      } catch (err) {
+        if (!isUnauthorized(err)) notify(describeError(err, t), 'error');
+        return undefined;
+      } finally {
+        setBusy(null);
+      }
+    },
+    [notify, t],
+  );
+  return { busy, run };
+}

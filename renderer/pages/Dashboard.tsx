@@ -1,0 +1,258 @@
+/** Server status, the address and password clients need, how to connect, and what needs attention. */
+import type { GatewayStatus, GatewayWarning } from '../../shared/admin-dto';
+import { useI18n, useTransport } from '../app/context';
+import { useAction, useLoad, useNow, usePolling } from '../app/hooks';
+import { Banner } from '../components/Banner';
+import { CopyButton } from '../components/CopyButton';
+import { Page } from '../components/Page';
+import { SecretValue } from '../components/SecretValue';
+import { ErrorState, Loading } from '../components/States';
+import { Switch } from '../components/Switch';
+import type { MessageKey } from '../i18n/index';
+import { clientEndpoints, openaiSnippet, type ClientEndpoints } from '../lib/endpoints';
+import { SECRET_MASK } from '../../shared/admin-contract';
+
+const DANGER: ReadonlySet<GatewayWarning> = new Set(['default_password_exposed', 'server_not_running']);
+const FIX_PAGE: Partial<Record<GatewayWarning, ['settings' | 'keys', MessageKey]>> = {
+  default_password_exposed: ['settings', 'warning.fixSettings'],
+  storage_misconfigured: ['settings', 'warning.fixSettings'],
+  no_keys: ['keys', 'warning.fixKeys'],
+  all_keys_unavailable: ['keys', 'warning.fixKeys'],
+};
+
+function Warnings({ status }: { status: GatewayStatus }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {status.warnings.map((warning) => {
+        const fix = FIX_PAGE[warning];
+        const text =
+          warning === 'server_not_running'
+            ? status.listenError
+              ? t('warning.server_not_running', { error: status.listenError })
+              : t('warning.serverStopped')
+            : t(`warning.${warning}`, { host: status.listening?.host ?? '' });
+        return (
+          <Banner
+            key={warning}
+            kind={DANGER.has(warning) ? 'danger' : 'warning'}
+            testId={`warning-${warning}`}
+          >
+            <span>{text}</span>
+            {fix && (
+              <a class="btn btn-small" href={`#/${fix[0]}`}>
+                {t(fix[1])}
+              </a>
+            )}
+          </Banner>
+        );
+      })}
+    </>
+  );
+}
+
+function StatusCard({ status, fetchedAt }: { status: GatewayStatus; fetchedAt: number }) {
+  const { t, fmt } = useI18n();
+  const now = useNow(1000);
+  const uptime = status.uptimeSeconds + Math.max(0, (now - fetchedAt) / 1000);
+  const { keys } = status;
+  return (
+    <section class="card" aria-labelledby="status-title" data-testid="status-card">
+      <h2 id="status-title">{t('dashboard.server')}</h2>
+      <dl class="facts">
+        <dt>{t('dashboard.state')}</dt>
+        <dd>
+          <span class={`badge ${status.listening ? 'badge-ok' : 'badge-danger'}`} data-testid="server-state">
+            {status.listening ? t('dashboard.running') : t('dashboard.stopped')}
+          </span>
+        </dd>
+        <dt>{t('dashboard.address')}</dt>
+        <dd data-testid="listen-address">
+          {status.listening ? `${status.listening.host}:${status.listening.port}` : '—'}
+        </dd>
+        <dt>{t('dashboard.uptime')}</dt>
+        <dd>{status.listening ? fmt.duration(uptime) : '—'}</dd>
+        <dt>{t('dashboard.version')}</dt>
+        <dd data-testid="version">{status.version}</dd>
+        <dt>{t('dashboard.mode')}</dt>
+        <dd>{t(status.mode === 'tray' ? 'dashboard.modeTray' : 'dashboard.modeHeadless')}</dd>
+        <dt>{t('dashboard.keys')}</dt>
+        <dd>
+          <a href="#/keys">
+            {t('dashboard.keysSummary', {
+              total: fmt.number(keys.total),
+              active: fmt.number(keys.active),
+              cooling: fmt.number(keys.cooling),
+              disabled: fmt.number(keys.disabled),
+            })}
+          </a>
+        </dd>
+      </dl>
+    </section>
+  );
+}
+
+/** Desktop only: start/stop the listener, launch at login. */
+function DesktopCard({ running, onChanged }: { running: boolean; onChanged: () => void }) {
+  const { desktop } = useTransport();
+  const { t } = useI18n();
+  const { busy, run } = useAction();
+  const launch = useLoad(async () => (desktop ? desktop.getLaunchAtLogin() : false), []);
+  if (!desktop) return null;
+  const toggleServer = async () => {
+    await run('server', () => (running ? desktop.stopServer() : desktop.startServer()));
+    onChanged();
+  };
+  const setLaunch = async (enabled: boolean) => {
+    await run('launch', () => desktop.setLaunchAtLogin(enabled));
+    await launch.reload();
+  };
+  return (
+    <section class="card" aria-labelledby="desktop-title">
+      <h2 id="desktop-title">{t('dashboard.desktop')}</h2>
+      <div class="row">
+        <button
+          type="button"
+          class={running ? 'btn' : 'btn btn-primary'}
+          onClick={() => void toggleServer()}
+          disabled={busy !== null}
+          data-testid="server-toggle"
+        >
+          {running ? t('dashboard.stop') : t('dashboard.start')}
+        </button>
+      </div>
+      <div class="row">
+        <Switch
+          id="launch-at-login"
+          checked={launch.data === true}
+          disabled={launch.data === undefined || busy !== null}
+          onChange={(v) => void setLaunch(v)}
+          testId="launch-at-login"
+        />
+        <label for="launch-at-login">{t('dashboard.launchAtLogin')}</label>
+      </div>
+    </section>
+  );
+}
+
+function ConnectionCard({
+  endpoints,
+  password,
+}: {
+  endpoints: ClientEndpoints;
+  password: () => Promise<string>;
+}) {
+  const { t } = useI18n();
+  return (
+    <section class="card" aria-labelledby="connection-title" data-testid="connection-card">
+      <h2 id="connection-title">{t('dashboard.connection')}</h2>
+      <dl class="facts">
+        <dt>{t('dashboard.baseUrl')}</dt>
+        <dd class="copy-row">
+          <code data-testid="base-url">{endpoints.v1}</code>
+          <CopyButton text={endpoints.v1} testId="copy-base-url" />
+        </dd>
+        <dt>{t('dashboard.password')}</dt>
+        <dd>
+          <SecretValue reveal={password} testId="password" />
+        </dd>
+      </dl>
+    </section>
+  );
+}
+
+function ClientRow({
+  label,
+  value,
+  copy,
+}: {
+  label: string;
+  value: string;
+  copy: string | (() => Promise<string>);
+}) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd class="copy-row">
+        <code>{value}</code>
+        <CopyButton text={copy} />
+      </dd>
+    </>
+  );
+}
+
+function HowToConnect({
+  endpoints,
+  password,
+}: {
+  endpoints: ClientEndpoints;
+  password: () => Promise<string>;
+}) {
+  const { t } = useI18n();
+  const snippet = (key: string) => openaiSnippet(endpoints.v1, key);
+  return (
+    <section class="card card-wide" aria-labelledby="connect-title" data-testid="how-to-connect">
+      <h2 id="connect-title">{t('connect.title')}</h2>
+      <div class="connect-grid">
+        <article>
+          <h3>Chatbox</h3>
+          <p class="muted">{t('connect.chatboxWhere')}</p>
+          <dl class="facts">
+            <ClientRow label={t('connect.apiHost')} value={endpoints.origin} copy={endpoints.origin} />
+            <ClientRow label={t('connect.apiKey')} value={SECRET_MASK} copy={password} />
+            <ClientRow label={t('connect.model')} value="gemini-2.5-flash" copy="gemini-2.5-flash" />
+          </dl>
+        </article>
+        <article>
+          <h3>Cherry Studio</h3>
+          <p class="muted">{t('connect.cherryWhere')}</p>
+          <dl class="facts">
+            <ClientRow label={t('connect.apiAddress')} value={endpoints.origin} copy={endpoints.origin} />
+            <ClientRow label={t('connect.apiKey')} value={SECRET_MASK} copy={password} />
+          </dl>
+        </article>
+        <article>
+          <h3>{t('connect.sdk')}</h3>
+          <p class="muted">{t('connect.sdkWhere')}</p>
+          <pre class="code">{snippet(SECRET_MASK)}</pre>
+          <CopyButton
+            text={async () => snippet(await password())}
+            label={t('connect.copyCode')}
+            testId="copy-snippet"
+          />
+        </article>
+      </div>
+    </section>
+  );
+}
+
+export function DashboardPage() {
+  const { admin, kind } = useTransport();
+  const { t } = useI18n();
+  const status = useLoad(async () => ({ status: await admin.getStatus(), at: Date.now() }), []);
+  usePolling(() => void status.reload(), 5000);
+  const password = () => admin.revealSecret('password');
+
+  const data = status.data;
+  const endpoints =
+    data?.status.listening &&
+    clientEndpoints(data.status.listening.baseUrl, kind === 'http' ? location.origin : null);
+
+  return (
+    <Page name="dashboard" title={t('dashboard.title')}>
+      {!data && status.error !== undefined && <ErrorState error={status.error} onRetry={status.reload} />}
+      {!data && status.error === undefined && <Loading />}
+      {data && (
+        <>
+          <Warnings status={data.status} />
+          <div class="cards">
+            <StatusCard status={data.status} fetchedAt={data.at} />
+            {endpoints && <ConnectionCard endpoints={endpoints} password={password} />}
+            <DesktopCard running={data.status.listening !== null} onChanged={() => void status.reload()} />
+          </div>
+          {endpoints && <HowToConnect endpoints={endpoints} password={password} />}
+        </>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,213 @@
+/**
+ * The whole tray app composed against the fake `electron` module: the real core, settings store
+ * (conf in a temp folder, standing in for electron-store), server host and IPC layer, with a real
+ * listener on 127.0.0.1:0. Single-instance behaviour, start-up, log push, and a graceful Quit.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Conf from 'conf';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AdminApi } from '../../shared/admin-contract';
+import { IPC_LOG_CHANNEL, desktopChannelOf, ipcChannelOf } from '../../shared/admin-transport';
+import type { KeyValueStore } from '../../main/electron/settings-store';
+import { STORE_NAME, storeOptions } from '../../main/electron/settings-migrations';
+import type { AdminHost, DesktopApp } from '../../main/electron/desktop-app';
+
+vi.mock('electron', () => import('./fake-electron'));
+const { fake, app } = await import('./fake-electron');
+const { startDesktopApp } = await import('../../main/electron/desktop-app');
+
+let dir: string;
+let running: DesktopApp | null = null;
+let adminHost: AdminHost | undefined;
+
+const openStore = async (): Promise<KeyValueStore> => {
+  const conf = new Conf<Record<string, unknown>>({
+    projectName: 'gemgate-test',
+    cwd: dir,
+    configName: STORE_NAME,
+    ...storeOptions(),
+  });
+  return { get: (k) => conf.get(k), set: (k, v) => conf.set(k, v), path: conf.path };
+};
+const fakeAdmin = { getStatus: async () => ({ fake: true }) } as unknown as AdminApi;
+
+const start = async (argv: string[] = []) => {
+  running = await startDesktopApp({
+    createAdmin: (_core, host) => {
+      adminHost = host;
+      return fakeAdmin;
+    },
+    openStore,
+    argv,
+    platform: 'linux',
+    consoleLog: false,
+  });
+  return running;
+};
+const answers = async (port: number) =>
+  fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) }).then(
+    () => true,
+    () => false,
+  );
+
+beforeEach(() => {
+  fake.reset();
+  dir = mkdtempSync(join(tmpdir(), 'gemgate-app-'));
+  fake.paths = { userData: dir, appData: join(dir, 'config') };
+  // Port 0: never the real 7860 of a developer's running gateway.
+  writeFileSync(
+    join(dir, `${STORE_NAME}.json`),
+    JSON.stringify({ settings: { port: 0, keyCheckIntervalMinutes: 0 } }),
+  );
+});
+afterEach(async () => {
+  await running?.shutdown();
+  running = null;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('single instance', () => {
+  it('a second launch quits at once and leaves everything to the first', async () => {
+    fake.singleInstanceLock = false;
+    expect(await start()).toBeNull();
+    expect(fake.quitCalls).toBe(1);
+    expect(fake.windows).toHaveLength(0);
+    expect(fake.trays).toHaveLength(0);
+    expect(fake.handlers.size).toBe(0);
+  });
+
+  it('the first instance shows and focuses its window when a second one starts', async () => {
+    await start();
+    const win = fake.windows[0]!;
+    await vi.waitFor(() => expect(win.visible).toBe(true));
+
+    win.close(); // the close button only hides: the gateway keeps running in the tray
+    expect(win.destroyed).toBe(false);
+    expect(win.visible).toBe(false);
+
+    win.minimize();
+    app.emit('second-instance', {}, ['gemgate'], '/');
+    expect(win.calls.slice(-3)).toEqual(['restore', 'show', 'focus']);
+    expect(win.visible && win.focused).toBe(true);
+    expect(fake.windows).toHaveLength(1);
+  });
+});
+
+describe('tray app', () => {
+  it('starts the proxy on launch and shows its address in the tray', async () => {
+    const desktop = (await start())!;
+    const status = desktop.host.status();
+    expect(status.state).toBe('running');
+    const port = status.listening!.port;
+    expect(await answers(port)).toBe(true);
+    const tray = fake.trays[0]!;
+    expect(tray.item('status').label).toBe(`Running on http://127.0.0.1:${port}`);
+    expect(tray.image.path).toMatch(/tray-running-linux\.png$/);
+    expect(app.sandboxed).toBe(true);
+    // The admin service gets the agreed host object.
+    expect(adminHost?.mode).toBe('tray');
+    expect(adminHost?.status()).toEqual({ listening: status.listening, listenError: null });
+    expect(adminHost?.settings).toBe(desktop.settings);
+  });
+
+  it('the window is secure and the data folder lives under userData', async () => {
+    const desktop = (await start())!;
+    const win = fake.windows[0]!;
+    expect(win.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      preload: join('/app', 'dist', 'preload', 'preload.cjs'),
+    });
+    expect(win.loaded.file).toBe(join('/app', 'dist', 'renderer', 'index.html'));
+    expect(desktop.settings.get().dataDir).toBe(join(dir, 'data'));
+  });
+
+  it('stays in the tray, window closed, when launched at login', async () => {
+    await start(['--hidden']);
+    expect(fake.windows).toHaveLength(0);
+    fake.trays[0]!.item('open-logs').click!({ checked: false });
+    expect(fake.windows[0]!.loaded.hash).toBe('/logs');
+  });
+
+  it('pushes log entries to the window and serves IPC from it', async () => {
+    const desktop = (await start())!;
+    const win = fake.windows[0]!;
+    desktop.core.log.info('hello window');
+    expect(
+      win.webContents.sent
+        .filter((m) => m.channel === IPC_LOG_CHANNEL)
+        .map((m) => (m.payload as { message: string }).message),
+    ).toContain('hello window');
+    const handler = fake.handlers.get(ipcChannelOf('getStatus'))!;
+    const ours = {
+      sender: win.webContents,
+      senderFrame: { url: `file://${join('/app', 'dist', 'renderer', 'index.html')}`, parent: null },
+    };
+    expect(await handler(ours)).toEqual({ ok: true, value: { fake: true } });
+  });
+
+  it('desktop actions from the window: stop/start the server, launch at login (tray follows)', async () => {
+    const desktop = (await start())!;
+    const win = fake.windows[0]!;
+    const ours = {
+      sender: win.webContents,
+      senderFrame: { url: `file://${join('/app', 'dist', 'renderer', 'index.html')}`, parent: null },
+    };
+    const call = (method: string, ...args: unknown[]) =>
+      fake.handlers.get(desktopChannelOf(method as never))!(ours, ...args);
+
+    expect(await call('stopServer')).toEqual({ ok: true, value: undefined });
+    expect(desktop.host.status().state).toBe('stopped');
+    expect(fake.trays[0]!.item('toggle-server').label).toBe('Start server');
+    await call('startServer');
+    expect(desktop.host.status().state).toBe('running');
+
+    await call('setLaunchAtLogin', true);
+    expect(existsSync(join(dir, 'config', 'autostart', 'gemgate.desktop'))).toBe(true);
+    expect(fake.trays[0]!.item('launch-at-login').checked).toBe(true);
+    expect(await call('getLaunchAtLogin')).toEqual({ ok: true, value: true });
+
+    await call('openImageFolder');
+    expect(fake.openedPaths).toEqual([join(dir, 'data', 'images')]);
+  });
+
+  it('warns in the log when secrets cannot be encrypted', async () => {
+    fake.encryptionAvailable = false;
+    const desktop = (await start())!;
+    expect(
+      desktop.core.log
+        .recent()
+        .map((e) => e.message)
+        .join('\n'),
+    ).toMatch(/!!! .*plain text.* !!!/);
+  });
+
+  it('Copy items put the base URL and the password on the clipboard', async () => {
+    const desktop = (await start())!;
+    const tray = fake.trays[0]!;
+    tray.item('copy-base-url').click!({ checked: false });
+    expect(fake.clipboard).toBe(desktop.host.status().listening!.baseUrl);
+    tray.item('copy-password').click!({ checked: false });
+    expect(fake.clipboard).toBe('123');
+  });
+
+  it('Quit from the tray stops the listener gracefully, closes the core, then quits', async () => {
+    const desktop = (await start())!;
+    const port = desktop.host.status().listening!.port;
+    const closeCore = vi.spyOn(desktop.core, 'close');
+    fake.trays[0]!.item('quit').click!({ checked: false });
+    expect(app.quitted).toBe(false); // held back until the shutdown is done
+    await vi.waitFor(() => expect(app.quitted).toBe(true));
+    expect(closeCore).toHaveBeenCalledOnce();
+    expect(await answers(port)).toBe(false);
+    expect(fake.trays[0]!.destroyed).toBe(true);
+    expect(fake.handlers.size).toBe(0);
+    // The window may close now (it was only hidden before).
+    fake.windows[0]!.close();
+    expect(fake.windows[0]!.destroyed).toBe(true);
+    running = null;
+  });
+});
