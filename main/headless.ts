@@ -11,7 +11,8 @@ import type { Settings } from '../shared/settings-schema';
 import { createGatewayCore } from './server/core';
 import { createServer } from './server/create-server';
 import { formatLogLine } from './server/logging/format-log-line';
-import { MemorySettingsSource } from './server/settings/settings-source';
+import { environmentKeys } from './server/settings/environment-keys';
+import { FileSettingsSource } from './server/settings/file-settings';
 import { VERSION } from './version';
 
 const SHUTDOWN_GRACE_MS = 30_000;
@@ -30,14 +31,21 @@ function loadSettings(): Settings {
 }
 
 async function main(): Promise<void> {
-  const settings = loadSettings();
-  mkdirSync(settings.dataDir, { recursive: true });
+  const environment = loadSettings();
+  mkdirSync(environment.dataDir, { recursive: true });
 
-  const source = new MemorySettingsSource(settings);
+  // Values saved in the web admin (DATA_DIR/settings.json) win over the environment until reset.
+  const source = new FileSettingsSource({
+    environment,
+    fromEnvironment: environmentKeys(process.env),
+    dir: environment.dataDir,
+  });
+  const settings = source.get();
   const core = createGatewayCore({ settings: source, version: VERSION });
   // A closed stdout (the reading end of a pipe went away) must not take the server down with EPIPE.
   process.stdout.on('error', () => undefined);
   core.log.subscribe((entry) => process.stdout.write(formatLogLine(entry)));
+  for (const warning of source.warnings) core.log.warn(warning);
 
   core.log.info(`${settings.geminiApiKeys.length} Gemini API key(s) configured; data in ${settings.dataDir}`);
   if (settings.geminiApiKeys.length === 0) core.log.warn('No Gemini API keys: set GEMINI_API_KEYS.');

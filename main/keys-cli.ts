@@ -5,7 +5,7 @@
  * admin API, so the running server sees the change at once. Otherwise the files in DATA_DIR are
  * edited directly — safe, because nothing else is writing them.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type {
@@ -17,8 +17,10 @@ import type {
 } from '../shared/admin-contract';
 import { parseSettingsFromEnv } from '../shared/settings-env';
 import { AccessKeyStore } from './server/access/access-keys';
-import { createAdminService } from './server/admin/admin-service';
+import { createAccessKeyAdmin } from './server/admin/access-key-admin';
 import { LogBus } from './server/logging/log-bus';
+import { environmentKeys } from './server/settings/environment-keys';
+import { FileSettingsSource } from './server/settings/file-settings';
 
 const HELP = `Gemgate access keys · 访问密钥管理
 
@@ -77,7 +79,7 @@ async function httpAdmin(url: string, password: string): Promise<AccessKeyAdmin>
 /** The admin contract straight on DATA_DIR, when no gateway is running. */
 function fileAdmin(dataDir: string): AccessKeyAdmin {
   mkdirSync(dataDir, { recursive: true });
-  return createAdminService({
+  return createAccessKeyAdmin({
     accessKeys: new AccessKeyStore(dataDir, Date.now),
     now: Date.now,
     log: new LogBus(),
@@ -116,7 +118,15 @@ async function main(): Promise<void> {
   }
   const env = parseSettingsFromEnv(process.env, 'headless');
   if (!env.ok) throw new Error(env.errors.join('\n'));
-  const settings = env.settings;
+  const dataDir = resolve(values['data-dir'] ?? env.settings.dataDir);
+  // The admin password may have been changed in the web admin: saved values win, as in the server.
+  const settings = existsSync(dataDir)
+    ? new FileSettingsSource({
+        environment: env.settings,
+        fromEnvironment: environmentKeys(process.env),
+        dir: dataDir,
+      }).get()
+    : env.settings;
   const url = values.url ?? `http://127.0.0.1:${settings.port}`;
   const running = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1500) }).then(
     (r) => r.ok,
@@ -124,12 +134,8 @@ async function main(): Promise<void> {
   );
   const admin = running
     ? await httpAdmin(url, settings.adminPassword || settings.password)
-    : fileAdmin(resolve(values['data-dir'] ?? settings.dataDir));
-  console.error(
-    running
-      ? `(via the running gateway at ${url})`
-      : `(editing ${resolve(values['data-dir'] ?? settings.dataDir)})`,
-  );
+    : fileAdmin(dataDir);
+  console.error(running ? `(via the running gateway at ${url})` : `(editing ${dataDir})`);
 
   const need = () => {
     if (!id) throw new Error(`${command} needs an access key id (see "list")`);

@@ -109,7 +109,11 @@ export type GatewayWarning =
   | 'no_keys'
   | 'all_keys_unavailable'
   | 'storage_misconfigured'
-  | 'server_not_running';
+  | 'server_not_running'
+  /** Desktop: the OS offers no encryption, so saved passwords and keys are stored in plain text. */
+  | 'secrets_unencrypted'
+  /** A saved setting (port, listen address, body limit, data folder) applies at the next start. */
+  | 'restart_required';
 
 export interface GatewayStatus {
   version: string;

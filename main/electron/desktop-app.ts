@@ -11,17 +11,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Notification, app, clipboard, ipcMain, safeStorage } from 'electron';
 import type { AdminApi } from '../../shared/admin-contract';
-import type { GatewayStatus } from '../../shared/admin-dto';
 import { IPC_LOG_CHANNEL } from '../../shared/admin-transport';
 import { createGatewayCore, type GatewayCore } from '../server/core';
 import { formatLogLine } from '../server/logging/format-log-line';
-import type { WritableSettingsSource } from '../server/settings/writable-settings';
 import { VERSION } from '../version';
 import { createDesktopApi } from './desktop-api';
 import { registerIpc } from './ipc';
 import { createLaunchAtLogin } from './launch-at-login';
 import { watchForNotifications } from './notifications';
 import { createSecretCodec } from './secrets';
+import type { AdminHost } from '../server/admin/admin-host';
 import { createServerHost, type ServerHost } from './server-host';
 import { ElectronSettingsStore, type KeyValueStore } from './settings-store';
 import { createTray, type TrayController } from './tray';
@@ -29,12 +28,6 @@ import { shellTextFor } from './tray-i18n';
 import type { TrayActions } from './tray-menu';
 import { createMainWindow, type MainWindow } from './windows';
 
-/** What the admin service needs from the shell (agreed with main/server/admin). */
-export interface AdminHost {
-  mode: 'tray' | 'headless';
-  status(): { listening: GatewayStatus['listening']; listenError: string | null };
-  settings: WritableSettingsSource;
-}
 export type CreateAdmin = (core: GatewayCore, host: AdminHost) => AdminApi;
 
 export interface DesktopDeps {
@@ -110,6 +103,8 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     mode: 'tray',
     status: () => ({ listening: host.status().listening, listenError: host.status().listenError }),
     settings,
+    // Without an OS keychain the secrets sit in plain text: the dashboard says so, not only the log.
+    warnings: () => (secrets.warning ? ['secrets_unencrypted'] : []),
   });
   const launch = createLaunchAtLogin({
     app,

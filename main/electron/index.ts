@@ -4,15 +4,10 @@
  */
 import { app, dialog } from 'electron';
 import { createAdminService } from '../server/admin/admin-service';
-import { startDesktopApp, type CreateAdmin } from './desktop-app';
-
-// The agreed signature is createAdminService(core, host): AdminApi (main/server/admin). Until that
-// lands the current service (access keys only) is used as it is: IPC answers the methods it lacks
-// with a clear "not available" error instead of crashing. Drop this cast when the types line up.
-const createAdmin = createAdminService as unknown as CreateAdmin;
+import { startDesktopApp } from './desktop-app';
 
 startDesktopApp({
-  createAdmin,
+  createAdmin: createAdminService,
   ...(process.env.VITE_DEV_SERVER_URL ? { devServerUrl: process.env.VITE_DEV_SERVER_URL } : {}),
   ...(process.env.APPIMAGE ? { executable: process.env.APPIMAGE } : {}),
 }).catch((err: unknown) => {

@@ -16,13 +16,21 @@ import { registerEmbeddings } from './routes/v1/embeddings';
 import { registerGeminiNative } from './routes/gemini/native-routes';
 import { registerImageRoutes } from './routes/v1/images';
 import { registerModels } from './routes/v1/models';
-import { registerAdmin } from './routes/admin/admin-context';
+import { registerAdmin, type AdminHttpOptions } from './routes/admin/admin-context';
 import { registerHealth } from './routes/health';
 import { registerMetrics } from './routes/metrics';
 import { registerMediaRoute } from './routes/media';
 import { registerXaiRelay } from './routes/relay/xai-relay';
 
-export async function createServer(core: GatewayCore): Promise<FastifyInstance> {
+/** What the shell may tell the server; everything has a default that suits headless and tests. */
+export interface ServerOptions {
+  /** The admin service's host (the shell's listener status and writable settings). */
+  adminHost?: AdminHttpOptions['host'];
+  /** The built web admin served at /admin/ (default: dist/renderer under the working directory). */
+  rendererDir?: string;
+}
+
+export async function createServer(core: GatewayCore, options: ServerOptions = {}): Promise<FastifyInstance> {
   const maxBodyMb = core.settings.get().maxBodyMb;
   const app = Fastify({
     logger: false,
@@ -70,6 +78,9 @@ export async function createServer(core: GatewayCore): Promise<FastifyInstance> 
   registerEmbeddings(app, core);
   await registerGeminiNative(app, core);
   await registerImageRoutes(app, core, maxBodyMb);
-  await registerAdmin(app, core);
+  await registerAdmin(app, core, {
+    ...(options.adminHost ? { host: options.adminHost } : {}),
+    ...(options.rendererDir !== undefined ? { rendererDir: options.rendererDir } : {}),
+  });
   return app;
 }

@@ -23,7 +23,8 @@ export function registerJsonBodyParser(app: FastifyInstance, bodyLimit: number):
     }
     const text = raw.toString('utf8');
     if (raw.includes(PROTO) || raw.includes(CONSTRUCTOR) || raw.includes(ESCAPE)) {
-      careful(request, text, done);
+      // Fastify's parser is callback-style (its type also allows a promise).
+      void careful(request, text, done);
       return;
     }
     let value: unknown;

@@ -82,6 +82,9 @@ export const en = {
   'warning.no_keys': 'There is no Gemini API key yet: add your keys to start.',
   'warning.all_keys_unavailable': 'No Gemini key can serve right now: every key is cooling down or disabled.',
   'warning.storage_misconfigured': 'The image storage is misconfigured: generated images cannot be saved.',
+  'warning.secrets_unencrypted':
+    'This computer offers no encryption for stored secrets: passwords and keys are saved in plain text.',
+  'warning.restart_required': 'Some saved settings apply only after the gateway restarts.',
   'warning.server_not_running': 'The server is not running: {error}',
   'warning.serverStopped': 'The server is not running.',
   'warning.fixSettings': 'Open settings',

@@ -82,6 +82,8 @@ export const zh: Record<MessageKey, string> = {
   'warning.no_keys': '还没有 Gemini API 密钥：添加密钥后即可使用。',
   'warning.all_keys_unavailable': '当前没有可用的 Gemini 密钥：所有密钥都在冷却或已被禁用。',
   'warning.storage_misconfigured': '图片存储配置有误：生成的图片无法保存。',
+  'warning.secrets_unencrypted': '此电脑不支持加密保存机密信息：密码和密钥以明文保存。',
+  'warning.restart_required': '部分已保存的设置需要重启网关后才会生效。',
   'warning.server_not_running': '服务未运行：{error}',
   'warning.serverStopped': '服务未运行。',
   'warning.fixSettings': '打开设置',

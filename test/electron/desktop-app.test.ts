@@ -12,7 +12,8 @@ import type { AdminApi } from '../../shared/admin-contract';
 import { IPC_LOG_CHANNEL, desktopChannelOf, ipcChannelOf } from '../../shared/admin-transport';
 import type { KeyValueStore } from '../../main/electron/settings-store';
 import { STORE_NAME, storeOptions } from '../../main/electron/settings-migrations';
-import type { AdminHost, DesktopApp } from '../../main/electron/desktop-app';
+import type { AdminHost } from '../../main/server/admin/admin-host';
+import type { DesktopApp } from '../../main/electron/desktop-app';
 
 vi.mock('electron', () => import('./fake-electron'));
 const { fake, app } = await import('./fake-electron');

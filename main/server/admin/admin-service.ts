@@ -1,65 +1,29 @@
 /**
  * The operations behind the admin contract (shared/admin-contract.ts), shared by both transports:
- * Electron IPC and the headless HTTP admin. Inputs are validated here, once, with the contract's
- * zod schemas, so neither transport can bypass validation.
+ * Electron IPC and the headless HTTP admin. Every input is validated here, once, with the contract's
+ * zod schemas, so neither transport can bypass validation. Secrets leave only through revealSecret.
+ * Each part of the contract lives in its own module next to this one.
  */
-import {
-  accessKeyInputSchema,
-  accessKeyPatchSchema,
-  type AccessKeyDto,
-  type AccessKeyAdmin,
-  type CreatedAccessKey,
-} from '../../../shared/admin-contract';
-import type { AccessKeyRecord } from '../access/access-keys';
+import type { AdminApi } from '../../../shared/admin-contract';
 import type { GatewayCore } from '../core';
-import { ApiError } from '../errors';
-import { parseBody } from '../openai/parse-request';
+import { createAccessKeyAdmin } from './access-key-admin';
+import type { AdminHost } from './admin-host';
+import { createGalleryAdmin } from './gallery-admin';
+import { createKeyAdmin } from './key-admin';
+import { createSettingsAdmin } from './settings-admin';
+import { createStatusAdmin } from './status-admin';
+import { createUsageLogAdmin } from './usage-log-admin';
 
-const toDto = (r: AccessKeyRecord, now: number): AccessKeyDto => ({
-  id: r.id,
-  name: r.name,
-  preview: r.preview,
-  enabled: r.enabled,
-  limit: r.limit,
-  dailyReset: r.dailyReset,
-  perMinute: r.perMinute,
-  expiresAt: r.expiresAt,
-  createdAt: r.createdAt,
-  lastUsedAt: r.lastUsedAt,
-  used: r.used,
-  status: !r.enabled
-    ? 'disabled'
-    : r.expiresAt !== null && now >= r.expiresAt
-      ? 'expired'
-      : r.limit !== null && r.used >= r.limit
-        ? 'exhausted'
-        : 'active',
-});
+export type { AdminHost, ListenerStatus } from './admin-host';
+export { createAccessKeyAdmin, type AccessKeyAdminDeps } from './access-key-admin';
 
-/** What the access-key operations need: the whole core in the server, just the store in the CLI. */
-export type AccessKeyAdminDeps = Pick<GatewayCore, 'accessKeys' | 'now' | 'log'>;
-
-export function createAdminService(core: AccessKeyAdminDeps): AccessKeyAdmin {
+export function createAdminService(core: GatewayCore, host: AdminHost): AdminApi {
   return {
-    async listAccessKeys() {
-      const now = core.now();
-      return core.accessKeys.list().map((r) => toDto(r, now));
-    },
-    async createAccessKey(input): Promise<CreatedAccessKey> {
-      const valid = parseBody(accessKeyInputSchema, input);
-      const { key, record } = core.accessKeys.create(valid);
-      core.log.info(`admin: access key '${record.name}' (${record.preview}) created`);
-      return { key, record: toDto(record, core.now()) };
-    },
-    async updateAccessKey(id, patch) {
-      const valid = parseBody(accessKeyPatchSchema, patch);
-      const record = core.accessKeys.update(id, valid);
-      core.log.info(`admin: access key '${record.name}' updated`);
-      return toDto(record, core.now());
-    },
-    async revokeAccessKey(id) {
-      if (!core.accessKeys.revoke(id)) throw new ApiError('not_found', `No access key with id '${id}'.`);
-      core.log.info(`admin: access key ${id} revoked`);
-    },
+    ...createStatusAdmin(core, host),
+    ...createSettingsAdmin(core, host),
+    ...createKeyAdmin(core, host),
+    ...createAccessKeyAdmin(core),
+    ...createUsageLogAdmin(core),
+    ...createGalleryAdmin(core, host),
   };
 }

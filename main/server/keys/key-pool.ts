@@ -43,6 +43,8 @@ interface KeyEntry {
   completionTokens: number;
   lastUsedAt: number | null;
   lastError: KeyHealth['lastError'];
+  /** Switched off in the admin: periodic checks do not switch it back on. */
+  disabledByOwner: boolean;
 }
 
 /** Stored messages are shown in the UI; a runaway upstream message must not bloat key health. */
@@ -63,6 +65,7 @@ const newEntry = (key: string): KeyEntry => ({
   completionTokens: 0,
   lastUsedAt: null,
   lastError: null,
+  disabledByOwner: false,
 });
 
 export class KeyPool {
@@ -158,7 +161,8 @@ export class KeyPool {
     const entry = this.#byId.get(id);
     if (!entry) return;
     entry.lastError = null;
-    if (entry.status === 'disabled') {
+    // A key the owner switched off stays off, however well it answers a probe.
+    if (entry.status === 'disabled' && !entry.disabledByOwner) {
       entry.status = 'active';
       entry.disabledReason = null;
     }
@@ -170,13 +174,16 @@ export class KeyPool {
     entry.status = 'active';
     entry.cooldownUntil = null;
     entry.disabledReason = null;
+    entry.disabledByOwner = false;
     return true;
   }
 
-  disable(id: string, reason: string): boolean {
+  /** Disables a key; `byOwner` (the admin's switch) keeps it off until the owner enables it again. */
+  disable(id: string, reason: string, byOwner = false): boolean {
     const entry = this.#byId.get(id);
     if (!entry) return false;
     this.#disable(entry, reason);
+    entry.disabledByOwner = byOwner;
     return true;
   }
 

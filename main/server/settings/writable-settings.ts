@@ -14,4 +14,9 @@ export interface WritableSettingsSource extends SettingsSource {
   /** Forgets saved values so the environment (or the default) applies again. */
   reset(keys: readonly SettingKey[]): Promise<Settings>;
   originOf(key: SettingKey): SettingOrigin;
+  /**
+   * Headless: every setting an environment variable gives, saved over or not (the UI can then offer
+   * "back to the environment value"). Sources without an environment leave it out.
+   */
+  environmentKeys?(): readonly SettingKey[];
 }

@@ -233,3 +233,22 @@ describe('KeyPool', () => {
     expect(new KeyPool(KEYS, { now: () => 0, defaultCooldownMs: 1 }).health().map((h) => h.id)).toEqual(ids);
   });
 });
+
+describe('a key the owner switched off', () => {
+  it('is not switched back on by a successful probe, only by the owner', () => {
+    const pool = new KeyPool(['AIzaOWNER-key-000000000000000000000000001'], {
+      now: () => 0,
+      defaultCooldownMs: 1000,
+    });
+    const id = pool.health()[0]!.id;
+    pool.disable(id, 'disabled in the admin', true);
+    pool.reportValid(id);
+    expect(pool.health()[0]!.status).toBe('disabled');
+    pool.enable(id);
+    expect(pool.health()[0]!.status).toBe('active');
+    // An automatic disable (Google said invalid) is lifted by a probe that works again.
+    pool.disable(id, 'API key not valid');
+    pool.reportValid(id);
+    expect(pool.health()[0]!.status).toBe('active');
+  });
+});
