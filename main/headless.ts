@@ -1,52 +1,67 @@
 /**
- * Composition root of the headless server (Docker, Hugging Face Spaces, `npm run headless`):
- * environment → settings, data folder, core, HTTP listener, console log, graceful shutdown.
- * The only place besides the Electron shell that reads process.env.
+ * Composition root of the headless server (Docker, Hugging Face Spaces, `npm run headless`, `gemgate`):
+ * command line and environment (and a .env file) → settings, data folder, core, HTTP listener,
+ * console log, graceful shutdown. The only place besides the Electron shell that reads process.env.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseSettingsFromEnv } from '../shared/settings-env';
 import type { Settings } from '../shared/settings-schema';
-import { createGatewayCore } from './server/core';
+import { parseHeadlessArgs } from './cli/headless-args';
+import { createGatewayCore, type GatewayCore } from './server/core';
 import { createServer } from './server/create-server';
 import { formatLogLine } from './server/logging/format-log-line';
 import { environmentKeys } from './server/settings/environment-keys';
 import { FileSettingsSource } from './server/settings/file-settings';
 import { VERSION } from './version';
 
-const SHUTDOWN_GRACE_MS = 30_000;
-
 const isLoopback = (host: string) => ['127.0.0.1', '::1', 'localhost'].includes(host);
 
-function loadSettings(): Settings {
-  const parsed = parseSettingsFromEnv(process.env, 'headless');
-  if (!parsed.ok) {
-    process.stderr.write(
-      `Gemgate cannot start, the configuration is invalid:\n  ${parsed.errors.join('\n  ')}\n`,
-    );
-    process.exit(2);
+const fail = (message: string, code = 2): never => {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+};
+
+/**
+ * The environment the settings are read from: the process environment, filled in (never overridden)
+ * from the .env file — as the Python proxy's python-dotenv did — and overridden by command-line flags.
+ */
+function environment(): { env: NodeJS.ProcessEnv; envFile: string | undefined } {
+  const command = parseHeadlessArgs(process.argv.slice(2));
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(`${command.text}\n`);
+      process.exit(0);
+      break;
+    case 'version':
+      process.stdout.write(`${VERSION}\n`);
+      process.exit(0);
+      break;
+    case 'error':
+      fail(command.message);
+      break;
+    case 'run': {
+      const envFile = command.envFile ?? (existsSync('.env') ? '.env' : undefined);
+      if (envFile !== undefined) {
+        if (!existsSync(envFile)) fail(`--env-file: ${envFile} does not exist.`);
+        process.loadEnvFile(envFile);
+      }
+      return { env: { ...process.env, ...command.env }, envFile };
+    }
   }
+  throw new Error('unreachable');
+}
+
+function loadSettings(env: NodeJS.ProcessEnv): Settings {
+  const parsed = parseSettingsFromEnv(env, 'headless');
+  if (!parsed.ok)
+    return fail(`Gemgate cannot start, the configuration is invalid:\n  ${parsed.errors.join('\n  ')}`);
   return { ...parsed.settings, dataDir: resolve(parsed.settings.dataDir) };
 }
 
-async function main(): Promise<void> {
-  const environment = loadSettings();
-  mkdirSync(environment.dataDir, { recursive: true });
-
-  // Values saved in the web admin (DATA_DIR/settings.json) win over the environment until reset.
-  const source = new FileSettingsSource({
-    environment,
-    fromEnvironment: environmentKeys(process.env),
-    dir: environment.dataDir,
-  });
-  const settings = source.get();
-  const core = createGatewayCore({ settings: source, version: VERSION });
-  // A closed stdout (the reading end of a pipe went away) must not take the server down with EPIPE.
-  process.stdout.on('error', () => undefined);
-  core.log.subscribe((entry) => process.stdout.write(formatLogLine(entry)));
-  for (const warning of source.warnings) core.log.warn(warning);
-
+function announce(core: GatewayCore, settings: Settings, envFile: string | undefined): void {
+  if (envFile !== undefined) core.log.info(`Environment read from ${envFile}`);
   core.log.info(`${settings.geminiApiKeys.length} Gemini API key(s) configured; data in ${settings.dataDir}`);
   if (settings.geminiApiKeys.length === 0) core.log.warn('No Gemini API keys: set GEMINI_API_KEYS.');
   if (!isLoopback(settings.host) && settings.password === '123') {
@@ -54,24 +69,54 @@ async function main(): Promise<void> {
       '!!! SECURITY: listening on a network address with the default password "123". Anyone who can reach this port can use your Gemini keys. Set PASSWORD. !!!',
     );
   }
+}
+
+async function main(): Promise<void> {
+  const { env, envFile } = environment();
+  const fromEnv = loadSettings(env);
+  mkdirSync(fromEnv.dataDir, { recursive: true });
+
+  // Values saved in the web admin (DATA_DIR/settings.json) win over the environment until reset.
+  const source = new FileSettingsSource({
+    environment: fromEnv,
+    fromEnvironment: environmentKeys(env),
+    dir: fromEnv.dataDir,
+  });
+  const settings = source.get();
+  const core = createGatewayCore({ settings: source, version: VERSION });
+  // A closed stdout (the reading end of a pipe went away) must not take the server down with EPIPE.
+  process.stdout.on('error', () => undefined);
+  core.log.subscribe((entry) => process.stdout.write(formatLogLine(entry)));
+  for (const warning of source.warnings) core.log.warn(warning);
+  announce(core, settings, envFile);
 
   const app = await createServer(core);
-  // Installed before listening: a stop request during start-up must also end cleanly.
+  // Installed before listening: a stop request during start-up must also end cleanly. New
+  // connections are refused at once; open requests and streams may finish within the grace period;
+  // then usage, access-key counts and the image index are flushed and the process exits 0.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    core.log.info(`${signal} received: finishing open requests, then exiting.`);
+    const graceMs = core.settings.get().shutdownGraceSeconds * 1000;
+    core.log.info(`${signal} received: finishing open requests (up to ${graceMs / 1000} s), then exiting.`);
+    const finish = (code: number) =>
+      core
+        .close()
+        .catch((err: unknown) =>
+          core.log.error(`Shutdown: ${err instanceof Error ? err.message : String(err)}`),
+        )
+        .finally(() => process.exit(code));
     const force = setTimeout(() => {
-      core.log.warn('Open requests did not finish in time; exiting anyway.');
-      process.exit(0);
-    }, SHUTDOWN_GRACE_MS);
+      core.log.warn('Open requests did not finish in time; closing them.');
+      app.server.closeAllConnections();
+      void finish(0);
+    }, graceMs);
     force.unref();
-    app
-      .close()
-      .then(() => core.close())
-      .then(() => process.exit(0))
-      .catch(() => process.exit(1));
+    app.close().then(
+      () => finish(0),
+      () => finish(1),
+    );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
@@ -80,9 +125,10 @@ async function main(): Promise<void> {
     // dropped into the kernel's one-second SYN retry.
     await app.listen({ host: settings.host, port: settings.port, backlog: 4096 });
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`Gemgate could not listen on ${settings.host}:${settings.port}: ${message}\n`);
-    process.exit(1);
+    fail(
+      `Gemgate could not listen on ${settings.host}:${settings.port}: ${err instanceof Error ? err.message : String(err)}`,
+      1,
+    );
   }
   const { port } = app.server.address() as AddressInfo;
   const local = isLoopback(settings.host) ? settings.host : '127.0.0.1';

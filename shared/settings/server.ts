@@ -100,4 +100,16 @@ export const serverSettings = {
       zh: 'GET /metrics（Prometheus）使用的 Bearer 令牌。留空则使用管理密码。',
     },
   }),
+  shutdownGraceSeconds: spec({
+    env: 'SHUTDOWN_GRACE_SECONDS',
+    group: 'server',
+    envFormat: 'number',
+    schema: z.number().min(0).max(3600),
+    default: 30,
+    label: { en: 'Shutdown grace (s)', zh: '停止前等待（秒）' },
+    help: {
+      en: 'On SIGTERM/SIGINT, open requests and streams may finish for this long before the gateway closes them and exits.',
+      zh: '收到 SIGTERM/SIGINT 后，等待进行中的请求和流式响应结束的最长时间，超时后强制关闭并退出。',
+    },
+  }),
 } as const;

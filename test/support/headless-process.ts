@@ -46,10 +46,20 @@ export interface HeadlessProcess {
   waitForOutput(text: string | RegExp, timeoutMs?: number): Promise<void>;
 }
 
-export async function startHeadless(env: Record<string, string>): Promise<HeadlessProcess> {
-  const entry = await buildHeadless();
-  const child = spawn(process.execPath, [entry], {
-    cwd: process.cwd(),
+export interface StartOptions {
+  /** The bundle to run (default: a fresh build of main/headless.ts). */
+  entry?: string;
+  cwd?: string;
+  args?: readonly string[];
+}
+
+export async function startHeadless(
+  env: Record<string, string>,
+  options: StartOptions = {},
+): Promise<HeadlessProcess> {
+  const entry = options.entry ?? (await buildHeadless());
+  const child = spawn(process.execPath, [entry, ...(options.args ?? [])], {
+    cwd: options.cwd ?? process.cwd(),
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -93,4 +103,11 @@ export async function startHeadless(env: Record<string, string>): Promise<Headle
       });
     },
   };
+}
+
+/** The port the process announced in its "listening on" line. */
+export async function listeningPort(proc: HeadlessProcess): Promise<number> {
+  const pattern = /Gemgate \S+ listening on http:\/\/[^:]+:(\d+)/;
+  await proc.waitForOutput(pattern);
+  return Number(pattern.exec(proc.output())?.[1]);
 }
