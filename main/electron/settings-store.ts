@@ -8,16 +8,14 @@
  * the setting; nothing is saved).
  */
 import { isAbsolute, resolve } from 'node:path';
-import { SECRET_MASK } from '../../shared/admin-contract';
 import {
   settingSpecs,
   settingsDefaults,
-  settingsSchema,
   type RunMode,
   type SettingKey,
   type Settings,
 } from '../../shared/settings-schema';
-import { ApiError } from '../server/errors';
+import { assertCompleteSettings, parseSettingsPatch } from '../server/settings/validate-setting';
 import type { SettingsListener } from '../server/settings/settings-source';
 import type { SettingOrigin, WritableSettingsSource } from '../server/settings/writable-settings';
 import type { SecretCodec } from './secrets';
@@ -90,29 +88,10 @@ export class ElectronSettingsStore implements WritableSettingsSource {
   }
 
   async update(patch: Partial<Settings>): Promise<Settings> {
-    if (!isRecord(patch)) throw new ApiError('invalid_request', 'A settings update must be an object.');
-    const next: Saved = { ...this.#saved };
-    const replaced: string[] = [];
-    for (const [key, value] of Object.entries(patch)) {
-      if (!isSettingKey(key))
-        throw new ApiError('invalid_request', `Unknown setting '${key}'.`, { param: key });
-      // The UI shows secrets masked; the mask coming back means "leave it as it is".
-      if (isSecret(key) && value === SECRET_MASK) continue;
-      const parsed = settingSpecs[key].schema.safeParse(value);
-      if (!parsed.success) {
-        const { param, message } = issueText(key, parsed.error);
-        throw new ApiError(
-          'invalid_request',
-          `Invalid value for '${param}' (${settingSpecs[key].label.en}): ${message}`,
-          { param },
-        );
-      }
-      next[key] = parsed.data;
-      replaced.push(key);
-    }
-    // The whole result must still be a valid settings object (guards against cross-field slips).
+    const values = parseSettingsPatch(patch);
+    const next: Saved = { ...this.#saved, ...values };
     const effective = this.#effective(next);
-    this.#persist(next, replaced);
+    this.#persist(next, Object.keys(values));
     this.#apply(next, effective);
     return this.#current;
   }
@@ -170,14 +149,7 @@ export class ElectronSettingsStore implements WritableSettingsSource {
     const inBase = (dir: string) => (isAbsolute(dir) ? dir : resolve(this.#baseDir, dir));
     merged.dataDir = inBase(merged.dataDir);
     if (merged.imageStorageDir !== '') merged.imageStorageDir = inBase(merged.imageStorageDir);
-    const checked = settingsSchema.safeParse(merged);
-    if (!checked.success) {
-      const issue = checked.error.issues[0];
-      const param = issue?.path.map(String).join('.') ?? '';
-      throw new ApiError('invalid_request', `Invalid value for '${param}': ${issue?.message ?? 'invalid'}`, {
-        param,
-      });
-    }
+    assertCompleteSettings(merged);
     // The parsed copy would lose reference equality for unchanged arrays; the merged object keeps it.
     return Object.freeze(merged);
   }

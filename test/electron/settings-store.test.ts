@@ -131,7 +131,7 @@ describe('ElectronSettingsStore', () => {
     await expect(store.update({ port: 70000, host: '0.0.0.0' })).rejects.toMatchObject({
       status: 400,
       param: 'port',
-      message: expect.stringMatching(/^Invalid value for 'port' \(Port\):/),
+      message: expect.stringMatching(/^Invalid value for 'port' \(Port, PORT\):/),
     });
     await expect(store.update({ whitelistIps: ['10.0.0.0/8', 'bad'] })).rejects.toMatchObject({
       param: 'whitelistIps[1]',

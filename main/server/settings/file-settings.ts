@@ -18,17 +18,17 @@
  */
 import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { SECRET_MASK } from '../../../shared/admin-contract';
-import {
-  settingSpecs,
-  settingsSchema,
-  type SettingKey,
-  type Settings,
-} from '../../../shared/settings-schema';
+import { settingSpecs, type SettingKey, type Settings } from '../../../shared/settings-schema';
 import { ApiError } from '../errors';
 import { writeFileAtomicSync } from '../storage/atomic-file';
 import type { SettingsListener } from './settings-source';
-import { isSecretSetting, isSettingKey, parseSettingValue, unknownSettingError } from './validate-setting';
+import {
+  assertCompleteSettings,
+  isSettingKey,
+  parseSettingValue,
+  parseSettingsPatch,
+  unknownSettingError,
+} from './validate-setting';
 import type { SettingOrigin, WritableSettingsSource } from './writable-settings';
 
 export const SETTINGS_FILE = 'settings.json';
@@ -107,22 +107,13 @@ export class FileSettingsSource implements WritableSettingsSource {
   }
 
   async update(patch: Partial<Settings>): Promise<Settings> {
-    if (!isRecord(patch)) throw new ApiError('invalid_request', 'A settings update must be an object.');
-    const next: Saved = { ...this.#saved };
-    for (const [key, value] of Object.entries(patch)) {
-      if (!isSettingKey(key)) throw unknownSettingError(key);
-      if (value === undefined) continue;
-      // Defence in depth: the admin service resolves masks before it calls us.
-      if (isSecretSetting(key) && value === SECRET_MASK) continue;
-      const parsed = parseSettingValue(key, value);
-      if (ENVIRONMENT_ONLY.has(key)) {
-        // A client sending the whole form back is not asking for a change.
-        if (JSON.stringify(parsed) === JSON.stringify(this.#current[key])) continue;
-        throw environmentOnlyError(key);
-      }
-      next[key] = parsed;
-    }
-    return this.#commit(next);
+    const values = parseSettingsPatch(patch, (key, value) => {
+      if (!ENVIRONMENT_ONLY.has(key)) return true;
+      // A client sending the whole form back is not asking for a change.
+      if (JSON.stringify(value) === JSON.stringify(this.#current[key])) return false;
+      throw environmentOnlyError(key);
+    });
+    return this.#commit({ ...this.#saved, ...values });
   }
 
   async reset(keys: readonly SettingKey[]): Promise<Settings> {
@@ -151,11 +142,7 @@ export class FileSettingsSource implements WritableSettingsSource {
   #effective(saved: Saved): Settings {
     // Unchanged arrays keep their identity: the core compares references to spot changes.
     const merged = Object.freeze({ ...this.#environment, ...saved }) as Settings;
-    const checked = settingsSchema.safeParse(merged);
-    if (!checked.success) {
-      const param = checked.error.issues[0]?.path.map(String).join('.') ?? '';
-      throw new ApiError('invalid_request', `Invalid value for '${param}'.`, { param });
-    }
+    assertCompleteSettings(merged);
     return merged;
   }
 

@@ -4,11 +4,10 @@
  * tests and tools through a volatile adapter, so the web admin works the same there, minus
  * persistence; any other source read-only.
  */
-import { SECRET_MASK } from '../../../shared/admin-contract';
 import type { SettingKey, Settings } from '../../../shared/settings-schema';
 import { ApiError } from '../errors';
 import { MemorySettingsSource, type SettingsListener, type SettingsSource } from './settings-source';
-import { isSecretSetting, isSettingKey, parseSettingValue, unknownSettingError } from './validate-setting';
+import { isSettingKey, parseSettingsPatch, unknownSettingError } from './validate-setting';
 import type { SettingOrigin, WritableSettingsSource } from './writable-settings';
 
 export const isWritableSettings = (source: SettingsSource): source is WritableSettingsSource => {
@@ -40,12 +39,7 @@ class VolatileSettings implements WritableSettingsSource {
   }
 
   async update(patch: Partial<Settings>): Promise<Settings> {
-    const parsed: Partial<Record<SettingKey, unknown>> = {};
-    for (const [key, value] of Object.entries(patch)) {
-      if (!isSettingKey(key)) throw unknownSettingError(key);
-      if (value === undefined || (isSecretSetting(key) && value === SECRET_MASK)) continue;
-      parsed[key] = parseSettingValue(key, value);
-    }
+    const parsed = parseSettingsPatch(patch);
     for (const key of Object.keys(parsed) as SettingKey[]) this.#changed.add(key);
     return this.#source.update(parsed as Partial<Settings>);
   }
