@@ -38,7 +38,9 @@ export function createFormatter(lang: Lang): Formatter {
   const locale = localeOf(lang);
   const numberFormat = new Intl.NumberFormat(locale);
   const byteFormats = BYTE_UNITS.map(
-    (unit) => new Intl.NumberFormat(locale, { style: 'unit', unit, maximumFractionDigits: 1 }),
+    // Narrow: "727B", "1.2MB" — the short form reads "727 byte" in English.
+    (unit) =>
+      new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'narrow', maximumFractionDigits: 1 }),
   );
   const durationFormats = DURATION_UNITS.map(
     ([unit]) => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'narrow' }),

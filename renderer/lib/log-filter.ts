@@ -39,9 +39,12 @@ export function requestSummary(r: RequestLogFields): string {
 }
 
 /** The line as text: time, level, then the message and (for requests) the summary. */
+/**
+ * A line as text for the clipboard. A request entry is shown from its fields (the server's message
+ * for it is the same information, formatted for a console), so it is not repeated.
+ */
 export function logLineText(entry: LogEntry, time: string): string {
-  const summary = entry.request ? requestSummary(entry.request) : '';
-  const body = summary && !entry.message.includes(summary) ? `${summary} ${entry.message}` : entry.message;
+  const body = entry.request ? `${entry.request.ip} ${requestSummary(entry.request)}` : entry.message;
   return `${time} ${entry.level.toUpperCase().padEnd(5)} ${body}`.trimEnd();
 }
 

@@ -40,14 +40,13 @@ function LogLine({ entry }: { entry: LogEntry }) {
       <span class="log-level">{entry.level}</span>
       {r ? (
         <span class="log-request">
-          <span class="log-method">{r.method}</span> <span class="log-path">{r.path}</span>{' '}
-          <span class={`log-status ${statusClass}`}>{r.status}</span>{' '}
+          <span class="log-ip">{r.ip}</span> <span class="log-method">{r.method}</span>{' '}
+          <span class="log-path">{r.path}</span> <span class={`log-status ${statusClass}`}>{r.status}</span>{' '}
           <span class="log-latency">{Math.round(r.latencyMs)} ms</span>
           {r.model && <span class="log-model"> {r.model}</span>}
           {r.key && <span class="log-key"> {r.key}</span>}
           {tokensText(r) && <span class="log-tokens"> {tokensText(r)}</span>}
           {r.errorCode && <span class="log-code"> {r.errorCode}</span>}
-          {entry.message && <span class="log-message"> {entry.message}</span>}
         </span>
       ) : (
         <span class="log-message">{entry.message}</span>

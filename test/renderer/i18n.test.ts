@@ -77,7 +77,8 @@ describe('formatter', () => {
   it('formats countdowns and sizes', () => {
     expect(en.countdown(42.2)).toBe('0:43');
     expect(en.countdown(3723)).toBe('1:02:03');
-    expect(en.bytes(1536)).toBe('1.5 kB');
+    expect(en.bytes(1536)).toBe('1.5kB');
+    expect(en.bytes(727)).toBe('727B');
     expect(en.number(1234567)).toBe('1,234,567');
   });
 });

@@ -66,7 +66,8 @@ describe('mergeLogs', () => {
 describe('log filter', () => {
   const lines = [
     entry(1, { level: 'debug', message: 'key check scheduled' }),
-    entry(2, { message: '', request }),
+    // As the server sends it: a console-style message beside the fields.
+    entry(2, { message: '127.0.0.1 POST /v1/chat/completions 200 812.4ms · gemini-2.5-flash', request }),
     entry(3, { level: 'warn', message: 'admin: wrong password from 10.0.0.9' }),
     entry(4, { message: '', request: { ...request, status: 503, errorCode: 'upstream_unavailable' } }),
     entry(5, { level: 'error', message: 'listener failed: port 7860 is in use' }),
@@ -101,6 +102,7 @@ describe('log filter', () => {
 
   it('renders a line as text for the clipboard', () => {
     expect(logLineText(lines[4]!, '12:00:00')).toBe('12:00:00 ERROR listener failed: port 7860 is in use');
-    expect(logLineText(lines[1]!, '12:00:01')).toBe(`12:00:01 INFO  ${requestSummary(request)}`);
+    // The request's fields once, not again through the server's console message.
+    expect(logLineText(lines[1]!, '12:00:01')).toBe(`12:00:01 INFO  127.0.0.1 ${requestSummary(request)}`);
   });
 });

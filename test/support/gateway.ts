@@ -39,6 +39,8 @@ export interface GatewayOptions {
   now?: () => number;
   /** Use this data folder and leave it in place on close, to restart a gateway on the same state. */
   dataDir?: string;
+  /** The built web admin served at /admin/ (createServer's default: dist/renderer under the cwd). */
+  rendererDir?: string;
 }
 
 export async function startGateway(options: GatewayOptions): Promise<TestGateway> {
@@ -60,7 +62,7 @@ export async function startGateway(options: GatewayOptions): Promise<TestGateway
     ...options.settings,
   });
   const core = createGatewayCore({ settings, version: 'test', ...(options.now ? { now: options.now } : {}) });
-  const app = await createServer(core);
+  const app = await createServer(core, options.rendererDir ? { rendererDir: options.rendererDir } : {});
   await app.listen({ host: '127.0.0.1', port: 0 });
   if (options.start) core.start();
   const { port } = app.server.address() as AddressInfo;

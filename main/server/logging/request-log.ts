@@ -9,14 +9,23 @@ import type { LogLevel, RequestLogFields } from './log-bus';
 /** Status recorded for a request whose client went away before the answer was complete. */
 export const CLIENT_CLOSED = 499;
 
-const QUIET_PATHS = new Set(['/health']);
+const QUIET_PATHS = new Set(['/health', '/metrics']);
+
+/**
+ * Probes and the admin window's own reading (it polls status and lists every few seconds) would
+ * bury the API traffic the log is for: successful reads of those are not logged. Failures and every
+ * admin change still are.
+ */
+const isQuiet = (method: string, path: string, status: number): boolean =>
+  status < 400 &&
+  (QUIET_PATHS.has(path) || ((method === 'GET' || method === 'HEAD') && path.startsWith('/admin')));
 
 export function logRequest(core: GatewayCore, request: FastifyRequest, status: number): void {
   const state = request.gemgate;
   if (!state || state.logged) return;
   state.logged = true;
   const path = request.url.split('?')[0] ?? request.url;
-  if (QUIET_PATHS.has(path) && status < 400) return;
+  if (isQuiet(request.method, path, status)) return;
   const fields: RequestLogFields = {
     method: request.method,
     path,
