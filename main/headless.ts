@@ -12,6 +12,7 @@ import { parseHeadlessArgs } from './cli/headless-args';
 import { createGatewayCore, type GatewayCore } from './server/core';
 import { createServer } from './server/create-server';
 import { formatLogLine } from './server/logging/format-log-line';
+import type { LogEntry } from './server/logging/log-bus';
 import { environmentKeys } from './server/settings/environment-keys';
 import { FileSettingsSource } from './server/settings/file-settings';
 import { VERSION } from './version';
@@ -86,7 +87,10 @@ async function main(): Promise<void> {
   const core = createGatewayCore({ settings: source, version: VERSION });
   // A closed stdout (the reading end of a pipe went away) must not take the server down with EPIPE.
   process.stdout.on('error', () => undefined);
-  core.log.subscribe((entry) => process.stdout.write(formatLogLine(entry)));
+  const toConsole = (entry: LogEntry) => process.stdout.write(formatLogLine(entry));
+  // Building the core may already have logged (a misconfigured image store): print that first.
+  for (const entry of core.log.recent()) toConsole(entry);
+  core.log.subscribe(toConsole);
   for (const warning of source.warnings) core.log.warn(warning);
   announce(core, settings, envFile);
 

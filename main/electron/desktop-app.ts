@@ -14,6 +14,7 @@ import type { AdminApi } from '../../shared/admin-contract';
 import { IPC_LOG_CHANNEL } from '../../shared/admin-transport';
 import { createGatewayCore, type GatewayCore } from '../server/core';
 import { formatLogLine } from '../server/logging/format-log-line';
+import type { LogEntry } from '../server/logging/log-bus';
 import { VERSION } from '../version';
 import { createDesktopApi } from './desktop-api';
 import { registerIpc } from './ipc';
@@ -85,8 +86,12 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
   mkdirSync(settings.get().dataDir, { recursive: true });
 
   const core = createGatewayCore({ settings, version: VERSION });
-  if (deps.consoleLog ?? !app.isPackaged)
-    core.log.subscribe((entry) => process.stdout.write(formatLogLine(entry)));
+  if (deps.consoleLog ?? !app.isPackaged) {
+    const toConsole = (entry: LogEntry) => process.stdout.write(formatLogLine(entry));
+    // Building the core may already have logged (a misconfigured image store): print that first.
+    for (const entry of core.log.recent()) toConsole(entry);
+    core.log.subscribe(toConsole);
+  }
   for (const step of migrations) core.log.info(`Settings file migrated (format ${step}).`);
   // Load problems and the secret-storage warning reach the window's log view (and the console).
   for (const warning of settings.warnings) core.log.warn(warning);

@@ -59,9 +59,10 @@ export class ImageService {
       reportError: (err) => this.#reportError(err),
     });
     const problem = store.problem();
+    // Problems are phrases without a full stop ("Qiniu storage needs QINIU_ACCESS_KEY, …").
     if (problem)
       this.#log.warn(
-        `Image storage "${store.kind}" is not usable: ${problem} Images are returned inline instead.`,
+        `Image storage "${store.kind}" is not usable (${problem}); images are returned inline instead.`,
       );
     return new ImageLibrary({
       store,
