@@ -9,6 +9,9 @@ import { resolve } from 'node:path';
 import { parseSettingsFromEnv } from '../shared/settings-env';
 import type { Settings } from '../shared/settings-schema';
 import { parseHeadlessArgs } from './cli/headless-args';
+import { webAdminDir } from './cli/web-admin-dir';
+import { exposedPasswordWarning } from './server/admin/exposed-password';
+import { isLoopbackHost } from './server/admin/listener-address';
 import { createGatewayCore, type GatewayCore } from './server/core';
 import { createServer } from './server/create-server';
 import { formatLogLine } from './server/logging/format-log-line';
@@ -16,8 +19,6 @@ import type { LogEntry } from './server/logging/log-bus';
 import { environmentKeys } from './server/settings/environment-keys';
 import { FileSettingsSource } from './server/settings/file-settings';
 import { VERSION } from './version';
-
-const isLoopback = (host: string) => ['127.0.0.1', '::1', 'localhost'].includes(host);
 
 const fail = (message: string, code = 2): never => {
   process.stderr.write(`${message}\n`);
@@ -65,11 +66,8 @@ function announce(core: GatewayCore, settings: Settings, envFile: string | undef
   if (envFile !== undefined) core.log.info(`Environment read from ${envFile}`);
   core.log.info(`${settings.geminiApiKeys.length} Gemini API key(s) configured; data in ${settings.dataDir}`);
   if (settings.geminiApiKeys.length === 0) core.log.warn('No Gemini API keys: set GEMINI_API_KEYS.');
-  if (!isLoopback(settings.host) && settings.password === '123') {
-    core.log.warn(
-      '!!! SECURITY: listening on a network address with the default password "123". Anyone who can reach this port can use your Gemini keys. Set PASSWORD. !!!',
-    );
-  }
+  const exposed = exposedPasswordWarning(settings.host, settings.password);
+  if (exposed) core.log.warn(exposed);
 }
 
 async function main(): Promise<void> {
@@ -94,7 +92,7 @@ async function main(): Promise<void> {
   for (const warning of source.warnings) core.log.warn(warning);
   announce(core, settings, envFile);
 
-  const app = await createServer(core);
+  const app = await createServer(core, { rendererDir: webAdminDir(import.meta.url) });
   // Installed before listening: a stop request during start-up must also end cleanly. New
   // connections are refused at once; open requests and streams may finish within the grace period;
   // then usage, access-key counts and the image index are flushed and the process exits 0.
@@ -135,7 +133,7 @@ async function main(): Promise<void> {
     );
   }
   const { port } = app.server.address() as AddressInfo;
-  const local = isLoopback(settings.host) ? settings.host : '127.0.0.1';
+  const local = isLoopbackHost(settings.host) ? settings.host : '127.0.0.1';
   core.log.info(
     `Gemgate ${VERSION} listening on http://${settings.host}:${port} (OpenAI base URL: http://${local}:${port}/v1)`,
   );

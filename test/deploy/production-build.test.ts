@@ -92,6 +92,10 @@ beforeAll(async () => {
     cwd: REPO,
     stdio: 'ignore',
   });
+  execFileSync(process.execPath, ['scripts/build-renderer.mjs', '--quiet', `--out=${copy}`], {
+    cwd: REPO,
+    stdio: 'ignore',
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -230,6 +234,37 @@ describe('the production build from a clean copy', () => {
     expect(text).toMatch(/gemgate_keys\{state="active"\} 1/);
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
+  });
+
+  it('the `gemgate` command serves the API and the web admin from any working directory', async () => {
+    // As `npx gemgate` / a global install: the bin script, started outside the package folder. Without
+    // the build tools (production dependencies only) it runs the shipped bundle as it is.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'gemgate-cwd-'));
+    try {
+      const proc = await startHeadless(seedEnv(join(elsewhere, 'data')), {
+        entry: join(copy, 'bin/gemgate.mjs'),
+        cwd: elsewhere,
+      });
+      running.add(proc);
+      const url = `http://127.0.0.1:${await listeningPort(proc)}`;
+      const page = await fetch(`${url}/admin/`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('<div id="app"');
+      const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
+      expect(script).toBeDefined();
+      const asset = await fetch(`${url}/admin/${script}`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('content-type')).toMatch(/javascript/);
+      // Read to the end: an unread body keeps the connection busy, and SIGTERM waits for it.
+      expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+      const models = await client(url).models.list();
+      expect(models.data.length).toBeGreaterThan(0);
+      proc.child.kill('SIGTERM');
+      expect(await proc.exited).toBe(0);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('answers --help with every setting and --version', async () => {
