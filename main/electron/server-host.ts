@@ -8,6 +8,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Settings } from '../../shared/settings-schema';
+import { exposedPasswordWarning } from '../server/admin/exposed-password';
 import type { GatewayCore } from '../server/core';
 import { createServer as createGatewayServer } from '../server/create-server';
 import { clientBaseUrl, describeListenError } from './listen-error';
@@ -101,6 +102,13 @@ export function createServerHost(options: ServerHostOptions): ServerHost {
     }
   };
 
+  /** A listener is up: say where, and warn loudly when the default password guards a network address. */
+  const announce = (message: string, address: ListeningAddress) => {
+    core.log.info(message);
+    const exposed = exposedPasswordWarning(address.host, core.settings.get().password);
+    if (exposed) core.log.warn(exposed);
+  };
+
   const startCore = () => {
     // Key health matters in the window even when the port is taken, so the first attempt starts it.
     if (coreStarted) return;
@@ -119,7 +127,10 @@ export function createServerHost(options: ServerHostOptions): ServerHost {
       return status;
     }
     app = result.server;
-    core.log.info(`Gemgate ${core.version} listening on ${result.address.baseUrl.replace(/\/v1$/, '')}`);
+    announce(
+      `Gemgate ${core.version} listening on ${result.address.baseUrl.replace(/\/v1$/, '')}`,
+      result.address,
+    );
     set({ state: 'running', listening: result.address, listenError: null });
     return status;
   };
@@ -156,8 +167,9 @@ export function createServerHost(options: ServerHostOptions): ServerHost {
     }
     app = result.server;
     set({ state: 'running', listening: result.address, listenError: null });
-    core.log.info(
+    announce(
       `Server moved to ${result.address.baseUrl.replace(/\/v1$/, '')}; closing the old listener.`,
+      result.address,
     );
     await closeGracefully(old);
     return status;
