@@ -8,45 +8,23 @@
  * several thousand requests a second) and are shown bounded both by eviction of the oldest counter
  * and by heap growth measured after forced collections.
  *
- * Not covered here: a Gemini-shaped 429. @fastify/rate-limit attaches its hook to routes, and no
- * Gemini-native route exists yet (those requests end in the 404 handler, unlimited by design).
+ * The limits not draining one another, and a Gemini-shaped 429: rate-limits-budget.test.ts.
  */
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { RATE_LIMIT_STORE_SIZE } from '../../main/server/access/rate-limits';
-import type { Settings } from '../../shared/settings-schema';
-import { DEFAULT_FAKE_KEY, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
+import { startFakeGemini } from '../fakes/fake-gemini';
 import { loadDefaultModels } from '../fakes/fake-gemini/catalogue';
 import { generateCalls } from '../support/fake-requests';
-import { startGateway, type TestGateway } from '../support/gateway';
+import type { TestGateway } from '../support/gateway';
+import { gatewayPerTest } from '../support/gateway-per-test';
 
 const PASSWORD = 'limits-Password-4';
 
-let fake: FakeGemini;
-const gateways: TestGateway[] = [];
-
-beforeAll(async () => {
-  fake = await startFakeGemini();
-});
-afterEach(async () => {
-  for (const gw of gateways.splice(0)) await gw.close();
-  fake.reset();
-});
-afterAll(async () => {
-  await fake.close();
-});
-
 /** Each test gets its own gateway: the limit stores live as long as the server. */
-async function gateway(settings: Partial<Settings>): Promise<TestGateway> {
-  const gw = await startGateway({
-    upstreamUrl: fake.url,
-    keys: [DEFAULT_FAKE_KEY],
-    settings: { password: PASSWORD, ...settings },
-  });
-  gateways.push(gw);
-  return gw;
-}
+const upstream = gatewayPerTest({ password: PASSWORD });
+const { start: gateway } = upstream;
 
 interface Reply {
   status: number;
@@ -105,7 +83,7 @@ describe('MAX_REQUESTS_PER_MINUTE (whole gateway)', () => {
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
 
     // …including through a URL the router decodes, and a limited chat does not reach Gemini.
-    fake.reset();
+    upstream.fake.reset();
     expect((await get(gw, '/%761/models')).status).toBe(429);
     const chatLimited = await fetch(`${gw.url}/v1/chat/completions`, {
       method: 'POST',
@@ -113,7 +91,7 @@ describe('MAX_REQUESTS_PER_MINUTE (whole gateway)', () => {
       body: JSON.stringify({ model: 'gemini-2.0-flash', messages: [{ role: 'user', content: 'x' }] }),
     });
     expect(chatLimited.status).toBe(429);
-    expect(generateCalls(fake)).toHaveLength(0);
+    expect(generateCalls(upstream.fake)).toHaveLength(0);
 
     // Health and the admin are not the API and stay reachable.
     expect((await get(gw, '/health', {})).status).toBe(200);
@@ -220,12 +198,10 @@ describe('bounded counters', () => {
       models: loadDefaultModels().filter((m) => m.name === 'models/gemini-2.0-flash'),
     });
     onTestFinished(() => small.close());
-    const gw = await startGateway({
-      upstreamUrl: small.url,
-      keys: [DEFAULT_FAKE_KEY],
-      settings: { maxRequestsPerDayPerIp: 1, whitelistIps: ['0.0.0.0/0', '::/0'] },
-    });
-    gateways.push(gw);
+    const gw = await gateway(
+      { maxRequestsPerDayPerIp: 1, whitelistIps: ['0.0.0.0/0', '::/0'] },
+      { upstreamUrl: small.url },
+    );
     const hit = async (ip: string) =>
       (await gw.app.inject({ url: '/v1/models/gemini-2.0-flash', remoteAddress: ip })).statusCode;
     const run = async (from: number, to: number) => {

@@ -7,13 +7,26 @@
  * - an access key's own per-minute limit, when it has one.
  * A limit of 0 is off.
  *
+ * A request refused by one limit consumes no other limit's budget, and a request let through counts
+ * once in each: otherwise a client over its own daily limit, retrying, would use up the whole
+ * gateway's minute and lock everyone else out. So the hook works in two passes:
+ * 1. peek at every limit that applies (the limiter's `{ increment: false }`, which reads the store
+ *    without counting) and refuse, counting nothing, if one is already full — reported in the order
+ *    of LIMITS, the gateway first;
+ * 2. otherwise count the request in each, the caller's own first (access key, IP) and the gateway's
+ *    last, and refuse at the first count that went over.
+ * The race: the store is read and counted in separate steps, so requests whose hooks interleave
+ * between the passes can all see room in a limit with one place left. Pass 2 still refuses every
+ * one of them past that limit, so no limit is overshot; such a raced request has only used the
+ * budgets counted before the one that refused it — the caller's own, never the gateway's.
+ *
  * The plugin is registered once without route hooks and its limiters (`createRateLimit`) run from a
  * single preHandler — after access control, so refused callers use up nobody's budget. One hook that
  * returns at once when every limit is off costs next to nothing per request, where three plugin
  * registrations each ran a hook on every request.
  */
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayCore } from '../core';
 import { ApiError } from '../errors';
 import { apiDialectOfRequest } from './access-control';
@@ -62,9 +75,13 @@ interface LimitResult {
   isAllowed: boolean;
   isExceeded?: boolean;
   max?: number;
+  /** Places left before this request is counted (a peek) or after it (a count). */
+  remaining?: number;
   ttl?: number;
 }
-type Limiter = (request: FastifyRequest) => Promise<LimitResult>;
+/** `{ increment: false }` reads the store without counting (LocalStore.read; the plugin's types). */
+type Limiter = (request: FastifyRequest, options?: { increment?: boolean }) => Promise<LimitResult>;
+const PEEK = { increment: false } as const;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -84,22 +101,39 @@ export async function registerRateLimits(app: FastifyInstance, core: GatewayCore
     }),
   }));
 
+  const limitReached = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    limit: LimitSpec,
+    result: LimitResult,
+  ) => {
+    const max = result.max ?? limit.max(request, core);
+    const seconds = Math.max(1, Math.ceil((result.ttl ?? limit.timeWindow) / 1000));
+    request.gemgate.errorCode = 'rate_limit_exceeded';
+    reply.header('x-ratelimit-limit', String(max));
+    reply.header('x-ratelimit-remaining', '0');
+    return new ApiError(
+      'rate_limit_exceeded',
+      `Rate limit reached: ${limit.describe(max)}. Try again in ${seconds} s.`,
+      { retryAfterSeconds: seconds },
+    );
+  };
+
   app.addHook('preHandler', async (request, reply) => {
     if (request.method === 'OPTIONS' || apiDialectOfRequest(request) === undefined) return;
-    for (const { limit, check } of limiters) {
-      // Checked first so a limit that is off, or does not apply, costs nothing.
-      if (limit.max(request, core) <= 0 || limit.key(request) === undefined) continue;
+    // Checked first so a limit that is off, or does not apply, costs nothing.
+    const applying = limiters.filter(
+      ({ limit }) => limit.max(request, core) > 0 && limit.key(request) !== undefined,
+    );
+    for (const { limit, check } of applying) {
+      const state = await check(request, PEEK);
+      // A peek reports the count so far: no place left means this request would go over.
+      if (state.remaining !== undefined && state.remaining <= 0)
+        throw limitReached(request, reply, limit, state);
+    }
+    for (const { limit, check } of applying.toReversed()) {
       const result = await check(request);
-      if (!result.isExceeded) continue;
-      const seconds = Math.max(1, Math.ceil((result.ttl ?? limit.timeWindow) / 1000));
-      request.gemgate.errorCode = 'rate_limit_exceeded';
-      reply.header('x-ratelimit-limit', String(result.max ?? limit.max(request, core)));
-      reply.header('x-ratelimit-remaining', '0');
-      throw new ApiError(
-        'rate_limit_exceeded',
-        `Rate limit reached: ${limit.describe(result.max ?? 0)}. Try again in ${seconds} s.`,
-        { retryAfterSeconds: seconds },
-      );
+      if (result.isExceeded) throw limitReached(request, reply, limit, result);
     }
   });
 }
