@@ -13,7 +13,11 @@ interface FastifyLikeError {
   message?: string;
 }
 
-const fromFastify = (err: FastifyLikeError, maxBodyMb: number): ApiError | undefined => {
+const fromFastify = (thrown: unknown, maxBodyMb: number): ApiError | undefined => {
+  // `throw null` or `Promise.reject()` reaches the error handler as is: reading `.code` off it would
+  // throw inside the handler, and fastify's fallback would send that TypeError's text to the client.
+  if (typeof thrown !== 'object' || thrown === null) return undefined;
+  const err = thrown as FastifyLikeError;
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       // fastify refuses prototype-poisoning keys with this same code and drops the parser's reason,
@@ -44,7 +48,7 @@ export const isGeminiDialect = (url: string): boolean =>
   url.startsWith('/v1beta/') || url.startsWith('/gemini/');
 
 export const toApiError = (err: unknown, maxBodyMb: number): ApiError =>
-  err instanceof ApiError ? err : (fromFastify(err as FastifyLikeError, maxBodyMb) ?? asApiError(err));
+  err instanceof ApiError ? err : (fromFastify(err, maxBodyMb) ?? asApiError(err));
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
