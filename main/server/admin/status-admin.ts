@@ -12,9 +12,8 @@ import { settingKeys, type SettingKey, type Settings } from '../../../shared/set
 import type { GatewayCore } from '../core';
 import { isRestartSetting } from '../settings/validate-setting';
 import type { AdminHost } from './admin-host';
-import { isLoopbackHost } from './listener-address';
+import { exposedPasswordWarning } from './exposed-password';
 
-const DEFAULT_PASSWORD = '123';
 
 /** Settings the tray's server host applies by moving its listener. */
 export const LIVE_LISTENER_SETTINGS: readonly SettingKey[] = settingKeys.filter(
@@ -40,7 +39,7 @@ export function createStatusAdmin(core: GatewayCore, host: AdminHost): Pick<Admi
     const keys = core.keys.availability();
     const out: GatewayWarning[] = [];
     if (status.listening === null) out.push('server_not_running');
-    else if (!isLoopbackHost(status.listening.host) && settings.password === DEFAULT_PASSWORD) {
+    else if (exposedPasswordWarning(status.listening.host, settings.password) !== undefined) {
       out.push('default_password_exposed');
     }
     if (keys.total === 0) out.push('no_keys');
