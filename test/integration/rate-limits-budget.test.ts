@@ -124,6 +124,27 @@ describe('a request let through counts exactly once in each limit', () => {
     expect(full.message).toMatch(GATEWAY_FULL);
   });
 
+  it('when several limits are full, the refusal names the one that frees up last', async () => {
+    const gw = await gateway({ maxRequestsPerMinute: 2, maxRequestsPerDayPerIp: 1 });
+    expect((await call(gw, '203.0.113.110')).status).toBe(200);
+    expect((await call(gw, '198.51.100.110')).status).toBe(200);
+    // Both the gateway minute and this IP's day are full: waiting a minute would not help this IP.
+    const res = await fetch(`${gw.url}/v1/models`, {
+      headers: { 'x-forwarded-for': '203.0.113.110', authorization: `Bearer ${PASSWORD}` },
+    });
+    expect(res.status).toBe(429);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /at most 1 requests per day/,
+    );
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(3600);
+    // Another client is refused for the gateway minute, with a wait of at most a minute.
+    const other = await fetch(`${gw.url}/v1/models`, {
+      headers: { 'x-forwarded-for': '198.51.100.111', authorization: `Bearer ${PASSWORD}` },
+    });
+    expect(other.status).toBe(429);
+    expect(Number(other.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+  });
+
   it('the refusal stays in the caller’s dialect, with Retry-After and the x-ratelimit headers', async () => {
     const gw = await gateway({ maxRequestsPerMinute: 1 });
     expect((await call(gw, '203.0.113.100')).status).toBe(200);

@@ -125,12 +125,17 @@ export async function registerRateLimits(app: FastifyInstance, core: GatewayCore
     const applying = limiters.filter(
       ({ limit }) => limit.max(request, core) > 0 && limit.key(request) !== undefined,
     );
+    // A peek reports the count so far: no place left means this request would go over. When several
+    // limits are full, the one that frees up last is named, so Retry-After is not a false promise.
+    let full: { limit: LimitSpec; state: LimitResult } | undefined;
     for (const { limit, check } of applying) {
       const state = await check(request, PEEK);
-      // A peek reports the count so far: no place left means this request would go over.
-      if (state.remaining !== undefined && state.remaining <= 0)
-        throw limitReached(request, reply, limit, state);
+      if (state.remaining === undefined || state.remaining > 0) continue;
+      if (!full || (state.ttl ?? limit.timeWindow) > (full.state.ttl ?? full.limit.timeWindow)) {
+        full = { limit, state };
+      }
     }
+    if (full) throw limitReached(request, reply, full.limit, full.state);
     for (const { limit, check } of applying.toReversed()) {
       const result = await check(request);
       if (result.isExceeded) throw limitReached(request, reply, limit, result);
