@@ -238,3 +238,16 @@ export async function startFakeCos(options: FakeCosOptions): Promise<FakeCos> {
       }),
   });
 }
+
+/** Credentials the fakes of the image tests agree on. */
+export const TEST_COS = { secretId: 'test-secret-id', secretKey: 'test-secret-key' };
+
+/** The gateway settings of a COS store on `fake` (links on the bucket's default domain unless set). */
+export const cosSettings = (fake: FakeCos) => ({
+  imageStorageType: 'tencent' as const,
+  tencentSecretId: TEST_COS.secretId,
+  tencentSecretKey: TEST_COS.secretKey,
+  tencentRegion: 'ap-guangzhou',
+  tencentBucket: 'gemgate-1250000000',
+  tencentEndpoint: fake.url,
+});

@@ -292,3 +292,16 @@ export async function startFakeQiniu(options: FakeQiniuOptions): Promise<FakeQin
       }),
   });
 }
+
+/** Credentials the fakes of the image tests agree on. */
+export const TEST_QINIU = { accessKey: 'test-ak', secretKey: 'test-sk', bucket: 'gemgate-images' };
+
+/** The gateway settings of a Qiniu store on `fake` (uploads and links both on the fake). */
+export const qiniuSettings = (fake: FakeQiniu) => ({
+  imageStorageType: 'qiniu' as const,
+  qiniuAccessKey: TEST_QINIU.accessKey,
+  qiniuSecretKey: TEST_QINIU.secretKey,
+  qiniuBucketName: TEST_QINIU.bucket,
+  qiniuBucketDomain: fake.url,
+  qiniuUploadUrl: fake.url,
+});

@@ -14,9 +14,9 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GeminiPart } from '../../main/server/providers/gemini/gemini-types';
-import { startFakeCos, type FakeCos } from '../fakes/fake-cos';
+import { cosSettings, startFakeCos, TEST_COS, type FakeCos } from '../fakes/fake-cos';
 import { DEFAULT_FAKE_KEY, makePng, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
-import { startFakeQiniu, type FakeQiniu } from '../fakes/fake-qiniu';
+import { qiniuSettings, startFakeQiniu, TEST_QINIU, type FakeQiniu } from '../fakes/fake-qiniu';
 import { generateCalls } from '../support/fake-requests';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { startImageServer, type ImageServer } from '../support/image-server';
@@ -24,8 +24,6 @@ import { guardNetwork } from '../unit/images/cloud-network-guard';
 
 guardNetwork();
 
-const QINIU = { accessKey: 'test-ak', secretKey: 'test-sk', bucket: 'gemgate-images' };
-const COS = { secretId: 'test-secret-id', secretKey: 'test-secret-key' };
 const DRAWN = makePng(0).toString('base64');
 
 let fake: FakeGemini;
@@ -65,18 +63,13 @@ describe('Tencent COS', () => {
   let cdn: ImageServer;
   let gw: TestGateway;
   beforeAll(async () => {
-    cos = await startFakeCos(COS);
+    cos = await startFakeCos(TEST_COS);
     cdn = await startImageServer({});
     gw = await startGateway({
       upstreamUrl: fake.url,
       keys: [DEFAULT_FAKE_KEY],
       settings: {
-        imageStorageType: 'tencent',
-        tencentSecretId: COS.secretId,
-        tencentSecretKey: COS.secretKey,
-        tencentRegion: 'ap-guangzhou',
-        tencentBucket: 'gemgate-1250000000',
-        tencentEndpoint: cos.url,
+        ...cosSettings(cos),
         tencentDomain: cdn.url,
         remoteFetchAllowedHosts: ['127.0.0.1'],
         historyImageSubmitType: 'last',
@@ -107,17 +100,12 @@ describe('Qiniu', () => {
   let qiniu: FakeQiniu;
   let gw: TestGateway;
   beforeAll(async () => {
-    qiniu = await startFakeQiniu(QINIU);
+    qiniu = await startFakeQiniu(TEST_QINIU);
     gw = await startGateway({
       upstreamUrl: fake.url,
       keys: [DEFAULT_FAKE_KEY],
       settings: {
-        imageStorageType: 'qiniu',
-        qiniuAccessKey: QINIU.accessKey,
-        qiniuSecretKey: QINIU.secretKey,
-        qiniuBucketName: QINIU.bucket,
-        qiniuBucketDomain: qiniu.url,
-        qiniuUploadUrl: qiniu.url,
+        ...qiniuSettings(qiniu),
         historyImageSubmitType: 'last',
       },
     });

@@ -6,16 +6,14 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OutImage } from '../../main/server/openai/chat-response';
-import { startFakeCos, type FakeCos } from '../fakes/fake-cos';
+import { cosSettings, startFakeCos, TEST_COS, type FakeCos } from '../fakes/fake-cos';
 import { DEFAULT_FAKE_KEY, makePng, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
-import { startFakeQiniu, type FakeQiniu } from '../fakes/fake-qiniu';
+import { qiniuSettings, startFakeQiniu, TEST_QINIU, type FakeQiniu } from '../fakes/fake-qiniu';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { guardNetwork } from '../unit/images/cloud-network-guard';
 
 guardNetwork();
 
-const QINIU = { accessKey: 'test-ak', secretKey: 'test-sk', bucket: 'gemgate-images' };
-const COS = { secretId: 'test-secret-id', secretKey: 'test-secret-key' };
 const DATA_URL = `data:image/png;base64,${makePng(0).toString('base64')}`;
 
 let fake: FakeGemini;
@@ -37,17 +35,12 @@ describe('Qiniu refusing uploads', () => {
   let qiniu: FakeQiniu;
   let gw: TestGateway;
   beforeAll(async () => {
-    qiniu = await startFakeQiniu(QINIU);
+    qiniu = await startFakeQiniu(TEST_QINIU);
     gw = await startGateway({
       upstreamUrl: fake.url,
       keys: [DEFAULT_FAKE_KEY],
       settings: {
-        imageStorageType: 'qiniu',
-        qiniuAccessKey: QINIU.accessKey,
-        qiniuSecretKey: QINIU.secretKey,
-        qiniuBucketName: QINIU.bucket,
-        qiniuBucketDomain: qiniu.url,
-        qiniuUploadUrl: qiniu.url,
+        ...qiniuSettings(qiniu),
       },
     });
   });
@@ -114,17 +107,12 @@ describe('COS refusing uploads', () => {
   let cos: FakeCos;
   let gw: TestGateway;
   beforeAll(async () => {
-    cos = await startFakeCos(COS);
+    cos = await startFakeCos(TEST_COS);
     gw = await startGateway({
       upstreamUrl: fake.url,
       keys: [DEFAULT_FAKE_KEY],
       settings: {
-        imageStorageType: 'tencent',
-        tencentSecretId: COS.secretId,
-        tencentSecretKey: COS.secretKey,
-        tencentRegion: 'ap-guangzhou',
-        tencentBucket: 'gemgate-1250000000',
-        tencentEndpoint: cos.url,
+        ...cosSettings(cos),
       },
     });
   });
