@@ -4,6 +4,7 @@
  * the Gallery (the thumbnail really loads) and is deleted from there (gone from the server too),
  * and the Usage page counts the requests (totals, per model, charts drawn).
  */
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../renderer/i18n/en';
 import { maskKey } from '../../main/server/keys/mask-key';
@@ -19,8 +20,11 @@ import {
   type E2e,
 } from './harness';
 
-/** "Live": the line is on the page this soon after the API answered (the page batches every 250 ms). */
-const LIVE_WITHIN_MS = 2_000;
+/**
+ * "Live": the line is on the page this soon after the API answered. Measured at 17–267 ms: the page
+ * renders what arrived every 250 ms (FLUSH_MS in Logs.tsx), the rest is the SSE hop and a render.
+ */
+const LIVE_WITHIN_MS = 1_000;
 
 let e2e: E2e;
 /** Chat requests sent so far (the Usage page must count exactly these). */
@@ -40,8 +44,15 @@ async function chat(model: string, content: string): Promise<string> {
   return answer.choices[0]!.message.content ?? '';
 }
 
+/** Milliseconds from now until `line` is on the page; fails once LIVE_WITHIN_MS have passed. */
+async function msUntilShown(line: Locator): Promise<number> {
+  const answered = Date.now();
+  await line.waitFor({ timeout: LIVE_WITHIN_MS });
+  return Date.now() - answered;
+}
+
 describe('Logs', () => {
-  it("a chat's log line appears live, within a couple of seconds, without reloading", async () => {
+  it("a chat's log line appears live, within a second of the answer, without reloading", async () => {
     const { page } = e2e;
     const logs = await openPage(page, 'logs');
     // What the gateway kept arrived first (the sign-in line), so the live stream is what follows.
@@ -51,9 +62,7 @@ describe('Logs', () => {
     await expectCount(chatLines, 0);
 
     await chat('gemini-2.5-flash-lite', 'Say hi');
-    const answered = Date.now();
-    await chatLines.first().waitFor({ timeout: LIVE_WITHIN_MS });
-    const seenAfterMs = Date.now() - answered;
+    const seenAfterMs = await msUntilShown(chatLines.first());
     const line = chatLines.first();
     await expectText(line, /POST \/v1\/chat\/completions 200 \d+ ms gemini-2\.5-flash-lite/);
     await expectText(line, maskKey(DEFAULT_FAKE_KEY));
@@ -61,8 +70,9 @@ describe('Logs', () => {
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
     expect(seenAfterMs).toBeLessThan(LIVE_WITHIN_MS);
 
-    // Still live: a second one follows, and the filter narrows the list to it.
+    // Still live: a second one follows as fast, and the filter narrows the list to it.
     await chat('gemini-2.0-flash', 'Again');
+    expect(await msUntilShown(chatLines.nth(1))).toBeLessThan(LIVE_WITHIN_MS);
     await expectCount(chatLines, 2);
     await byTestId(logs, 'logs-filter').fill('gemini-2.0-flash');
     await expectCount(byTestId(logs, 'log-line'), 1);
