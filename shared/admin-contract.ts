@@ -94,6 +94,8 @@ export const keysTextSchema = z.object({ text: z.string().max(200_000) });
 export const idListSchema = z.object({ ids: z.array(z.string().min(1).max(100)).max(10_000) });
 export const keyEnabledSchema = z.object({ enabled: z.boolean() });
 export const usageRangeSchema = z.enum(['24h', '7d', '30d']);
+/** Lines per breakdown chart before the rest is summed as "other" (more would not be readable). */
+export const USAGE_TOP_ITEMS = 5;
 export const galleryPageSchema = z.object({
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(200).default(50),

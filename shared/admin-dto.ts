@@ -65,15 +65,41 @@ export interface UsageTotals {
 
 export type UsageRange = '24h' | '7d' | '30d';
 
+/** What a breakdown chart counts. Tokens are prompt + completion (completion includes reasoning). */
+export type UsageMetric = 'requests' | 'tokens';
+
+/** One line of a breakdown chart: an item's count in each bucket of `UsageReport.series`. */
+export interface UsageSeries {
+  /** Model name, Gemini key id or access key id; '' for the "other" line. */
+  id: string;
+  /** Model name, masked key or access key name; '' for "other" (the window names it in its language). */
+  label: string;
+  /** The items beyond the top ones, summed: one line, so a chart stays readable with many items. */
+  other: boolean;
+  /** One per bucket, aligned with `UsageReport.series`. */
+  values: number[];
+  total: number;
+}
+
+/**
+ * Per metric, the items with the most of it first: at most USAGE_TOP_ITEMS, then "other" for the rest
+ * (a rest of one item is shown by name instead). Items with none of it are left out, so an empty range
+ * has no lines.
+ */
+export type UsageBreakdown = Record<UsageMetric, UsageSeries[]>;
+
 export interface UsageReport {
   range: UsageRange;
   /** Bucket start times (unix ms): hours for 24h, days (UTC) otherwise. */
   series: ({ start: number } & UsageTotals)[];
   total: UsageTotals;
+  /** The range's totals per item, most requests first (as the tables list them). */
   byModel: ({ model: string } & UsageTotals)[];
   /** By Gemini key id (masked alongside). */
   byKey: ({ keyId: string; masked: string } & UsageTotals)[];
   byAccessKey: ({ accessKeyId: string; name: string } & UsageTotals)[];
+  /** The same three dimensions per bucket, for the charts (the by* lists hold the range totals). */
+  breakdown: { model: UsageBreakdown; key: UsageBreakdown; accessKey: UsageBreakdown };
 }
 
 export interface GalleryImage {

@@ -117,6 +117,19 @@ describe('getUsage', () => {
       expect.objectContaining({ accessKeyId: record.id, name: 'team', requests: 1 }),
     ]);
     expect(day.total.promptTokens).toBeGreaterThan(0);
+    // The same per hour for the charts, labelled like the tables (the key masked, never in full).
+    expect(day.breakdown.model.requests).toEqual([
+      expect.objectContaining({ id: 'gemini-2.5-flash', label: 'gemini-2.5-flash', total: 4 }),
+    ]);
+    expect(day.breakdown.key.requests).toEqual([
+      expect.objectContaining({ id: keyIdOf(DEFAULT_FAKE_KEY), label: 'AIza…0001', other: false, total: 4 }),
+    ]);
+    expect(day.breakdown.key.requests[0]?.values).toHaveLength(24);
+    expect(day.breakdown.key.tokens[0]?.total).toBe(day.total.promptTokens + day.total.completionTokens);
+    expect(day.breakdown.accessKey.requests).toEqual([
+      expect.objectContaining({ id: record.id, label: 'team', total: 1 }),
+    ]);
+    expect(JSON.stringify(day)).not.toContain(DEFAULT_FAKE_KEY);
     expect((await client.admin.getUsage('7d')).series).toHaveLength(7);
     expect((await client.admin.getUsage('30d')).total.requests).toBe(4);
 
@@ -127,6 +140,8 @@ describe('getUsage', () => {
     const after = await client.admin.getUsage('24h');
     expect(after.byKey[0]).toMatchObject({ keyId: keyIdOf(DEFAULT_FAKE_KEY), masked: REMOVED_KEY_LABEL });
     expect(after.byAccessKey[0]).toMatchObject({ accessKeyId: record.id, name: REVOKED_ACCESS_KEY_LABEL });
+    expect(after.breakdown.key.requests[0]?.label).toBe(REMOVED_KEY_LABEL);
+    expect(after.breakdown.accessKey.requests[0]?.label).toBe(REVOKED_ACCESS_KEY_LABEL);
   });
 
   it('an unknown range → 400 naming it', async () => {

@@ -1,27 +1,14 @@
 /**
  * Usage per hour × model × Gemini key × access key (DESIGN §7): requests, errors and tokens, for the
  * charts of the UI. Journaled like access keys (a crash loses nothing acknowledged) and bounded: hours
- * older than RETENTION_DAYS are dropped when the state is compacted.
+ * older than RETENTION_DAYS are dropped when the state is compacted. Reports: usage-report.ts.
  */
-import type { UsageRange, UsageReport, UsageTotals } from '../../../shared/admin-dto';
+import type { UsageRange, UsageReport } from '../../../shared/admin-dto';
 import { JournaledState } from '../storage/journaled-state';
+import { DAY, HOUR, type Bucket } from './usage-bucket';
+import { buildUsageReport, type UsageLabels } from './usage-report';
 
 export const RETENTION_DAYS = 31;
-const HOUR = 3600_000;
-const DAY = 24 * HOUR;
-
-/** One bucket; short field names keep the journal small (one line per request). */
-interface Bucket {
-  h: number; // hour start, unix ms (UTC)
-  m: string; // model
-  k: string; // Gemini key id ('' when none was used)
-  a: string; // access key id ('' when another credential was used)
-  r: number; // requests
-  e: number; // errors
-  p: number; // prompt tokens
-  c: number; // completion tokens (incl. reasoning)
-  t: number; // reasoning ("thinking") tokens
-}
 
 interface State {
   buckets: Bucket[];
@@ -38,28 +25,7 @@ export interface UsageEvent {
   reasoningTokens?: number;
 }
 
-export interface UsageLabels {
-  keyMasked: (keyId: string) => string;
-  accessKeyName: (accessKeyId: string) => string;
-}
-
 const bucketId = (b: Pick<Bucket, 'h' | 'm' | 'k' | 'a'>) => `${b.h}|${b.m}|${b.k}|${b.a}`;
-
-const emptyTotals = (): UsageTotals => ({
-  requests: 0,
-  errors: 0,
-  promptTokens: 0,
-  completionTokens: 0,
-  reasoningTokens: 0,
-});
-
-const addTo = (totals: UsageTotals, b: Bucket) => {
-  totals.requests += b.r;
-  totals.errors += b.e;
-  totals.promptTokens += b.p;
-  totals.completionTokens += b.c;
-  totals.reasoningTokens += b.t;
-};
 
 export class UsageRecorder {
   readonly #journal: JournaledState<State, Bucket>;
@@ -127,45 +93,7 @@ export class UsageRecorder {
 
   report(range: UsageRange, now: number, labels: UsageLabels): UsageReport {
     this.#writePending();
-    const hourly = range === '24h';
-    const step = hourly ? HOUR : DAY;
-    const count = range === '24h' ? 24 : range === '7d' ? 7 : 30;
-    const last = Math.floor(now / step) * step;
-    const first = last - (count - 1) * step;
-    const series = Array.from({ length: count }, (_, i) => ({ start: first + i * step, ...emptyTotals() }));
-    const total = emptyTotals();
-    const byModel = new Map<string, UsageTotals>();
-    const byKey = new Map<string, UsageTotals>();
-    const byAccessKey = new Map<string, UsageTotals>();
-    const group = (map: Map<string, UsageTotals>, id: string, b: Bucket) => {
-      let t = map.get(id);
-      if (!t) map.set(id, (t = emptyTotals()));
-      addTo(t, b);
-    };
-    for (const b of this.#journal.state.buckets) {
-      const slot = Math.floor(b.h / step) * step;
-      if (slot < first || slot > last) continue;
-      addTo(series[(slot - first) / step]!, b);
-      addTo(total, b);
-      group(byModel, b.m, b);
-      if (b.k) group(byKey, b.k, b);
-      if (b.a) group(byAccessKey, b.a, b);
-    }
-    const sorted = <T extends UsageTotals>(rows: T[]) => rows.sort((x, y) => y.requests - x.requests);
-    return {
-      range,
-      series,
-      total,
-      byModel: sorted([...byModel].map(([model, t]) => ({ model, ...t }))),
-      byKey: sorted([...byKey].map(([keyId, t]) => ({ keyId, masked: labels.keyMasked(keyId), ...t }))),
-      byAccessKey: sorted(
-        [...byAccessKey].map(([accessKeyId, t]) => ({
-          accessKeyId,
-          name: labels.accessKeyName(accessKeyId),
-          ...t,
-        })),
-      ),
-    };
+    return buildUsageReport(this.#journal.state.buckets, range, now, labels);
   }
 
   /** Drops hours past the retention and compacts (at shutdown, and daily by the caller). */
