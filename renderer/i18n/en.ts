@@ -193,6 +193,7 @@ export const en = {
   'access.field.resetUsage': 'Reset the used count to 0',
 
   'chart.time': 'Time',
+  'chart.total': 'Total',
   'usage.title': 'Usage',
   'usage.range': 'Period',
   'usage.range.24h': '24 hours',
@@ -213,6 +214,11 @@ export const en = {
   'usage.col.key': 'Key',
   'usage.col.accessKey': 'Access key',
   'usage.empty': 'No requests in this period.',
+  'usage.breakdown': 'Breakdown',
+  'usage.metric': 'What the breakdown charts count',
+  'usage.chartTitle': '{by} · {what}',
+  'usage.other': 'Other',
+  'usage.chartEmpty': 'Nothing to chart in this period.',
 
   'logs.title': 'Logs',
   'logs.pause': 'Pause',

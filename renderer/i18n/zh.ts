@@ -189,6 +189,7 @@ export const zh: Record<MessageKey, string> = {
   'access.field.resetUsage': '将已用次数清零',
 
   'chart.time': '时间',
+  'chart.total': '合计',
   'usage.title': '用量',
   'usage.range': '时间范围',
   'usage.range.24h': '24 小时',
@@ -209,6 +210,11 @@ export const zh: Record<MessageKey, string> = {
   'usage.col.key': '密钥',
   'usage.col.accessKey': '访问密钥',
   'usage.empty': '此时间段内没有请求。',
+  'usage.breakdown': '分项统计',
+  'usage.metric': '分项图表统计的内容',
+  'usage.chartTitle': '{by} · {what}',
+  'usage.other': '其他',
+  'usage.chartEmpty': '此时间段内没有可显示的数据。',
 
   'logs.title': '日志',
   'logs.pause': '暂停',
