@@ -2,11 +2,13 @@
  * What the gateway did, seen in headless Chromium against the real server: a chat sent with the
  * openai SDK shows up live on the Logs page (no reload), an image generated through chat appears in
  * the Gallery (the thumbnail really loads) and is deleted from there (gone from the server too),
- * and the Usage page counts the requests (totals, per model, charts drawn).
+ * and the Usage page counts the requests (totals, per model, charts drawn, a line per model, key and
+ * access key used in the breakdown charts).
  */
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../renderer/i18n/en';
+import { translate } from '../../renderer/i18n/index';
 import { maskKey } from '../../main/server/keys/mask-key';
 import { DEFAULT_FAKE_KEY } from '../fakes/fake-gemini';
 import {
@@ -27,8 +29,8 @@ import {
 const LIVE_WITHIN_MS = 1_000;
 
 let e2e: E2e;
-/** Chat requests sent so far (the Usage page must count exactly these). */
-const sent: { model: string; ok: boolean }[] = [];
+/** Chat requests sent so far (the Usage page must count exactly these), with the access key's name. */
+const sent: { model: string; ok: boolean; accessKey?: string }[] = [];
 
 beforeAll(async () => {
   e2e = await startE2e();
@@ -38,9 +40,15 @@ afterAll(async () => {
   await e2e?.close();
 });
 
-async function chat(model: string, content: string): Promise<string> {
-  const answer = await e2e.openai().chat.completions.create({ model, messages: [{ role: 'user', content }] });
-  sent.push({ model, ok: true });
+async function chat(
+  model: string,
+  content: string,
+  accessKey?: { name: string; key: string },
+): Promise<string> {
+  const answer = await e2e
+    .openai(accessKey?.key)
+    .chat.completions.create({ model, messages: [{ role: 'user', content }] });
+  sent.push({ model, ok: true, ...(accessKey ? { accessKey: accessKey.name } : {}) });
   return answer.choices[0]!.message.content ?? '';
 }
 
@@ -126,16 +134,41 @@ describe('Gallery', () => {
   });
 });
 
+/** A chart's legend as label → value, the time column left out (off the chart: the range's totals). */
+async function legendOf(chart: Locator): Promise<Map<string, string>> {
+  const rows = chart.locator('.u-legend .u-series');
+  await eventually(() => rows.count()).toBeGreaterThan(1);
+  const labels = await rows.locator('.u-label').allTextContents();
+  const values = await rows.locator('.u-value').allTextContents();
+  expect(values[0]).toBe(en['chart.total']);
+  return new Map(labels.slice(1).map((label, i) => [label, values[i + 1] ?? '']));
+}
+
+const tally = (items: string[]) => {
+  const counts = new Map<string, string>();
+  for (const item of new Set(items)) counts.set(item, String(items.filter((i) => i === item).length));
+  return counts;
+};
+
+/** A chart title's "{what} per hour/day", in English. */
+const per = (unit: 'usage.perHour' | 'usage.perDay', what: 'usage.requests' | 'usage.tokens') =>
+  translate('en', unit, { what: en[what] });
+
+const numberIn = async (locator: Locator) => Number((await locator.textContent())?.replace(/\D/g, ''));
+
 describe('Usage', () => {
-  it('counts the requests made: totals, the per-model table and both charts drawn', async () => {
+  it('counts the requests made: totals, charts, a line per model, key and access key used, tables', async () => {
     const { page } = e2e;
+    const admin = await e2e.admin();
+    const team = await admin.createAccessKey({ name: 'E2E team' });
+    await chat('gemini-2.5-flash', 'From the team', { name: 'E2E team', key: team.key });
     expect(sent.length).toBeGreaterThan(0);
     const usage = await openPage(page, 'usage');
     const totals = byTestId(usage, 'usage-totals');
     const requests = totals.locator('.total').filter({ hasText: en['usage.requests'] }).locator('dd');
     await expectText(requests, String(sent.length));
     const prompt = totals.locator('.total').filter({ hasText: en['usage.promptTokens'] }).locator('dd');
-    expect(Number((await prompt.textContent())?.replace(/\D/g, ''))).toBeGreaterThan(0);
+    expect(await numberIn(prompt)).toBeGreaterThan(0);
 
     const byModel = byTestId(usage, 'usage-by-model');
     for (const model of new Set(sent.map((s) => s.model))) {
@@ -145,17 +178,60 @@ describe('Usage', () => {
     }
     await expectText(byTestId(usage, 'usage-by-key'), maskKey(DEFAULT_FAKE_KEY));
 
-    for (const chart of ['chart-requests', 'chart-tokens']) {
+    const charts = [
+      'chart-requests',
+      'chart-tokens',
+      'chart-by-model',
+      'chart-by-key',
+      'chart-by-access-key',
+    ];
+    for (const chart of charts) {
       const canvas = byTestId(usage, chart).locator('canvas');
       await expectCount(canvas, 1);
       const size = await canvas.boundingBox();
       expect(size!.width).toBeGreaterThan(200);
       expect(size!.height).toBeGreaterThan(100);
     }
-    // The other ranges load too.
+    expect(await legendOf(byTestId(usage, 'chart-requests'))).toEqual(
+      new Map([
+        [en['usage.requests'], String(sent.length)],
+        [en['usage.errors'], '0'],
+      ]),
+    );
+
+    // The breakdowns: a line per model, the one key (masked) and the access key used, with their counts.
+    const masked = maskKey(DEFAULT_FAKE_KEY);
+    const accessKeyNames = sent.flatMap((s) => (s.accessKey ? [s.accessKey] : []));
+    expect(await legendOf(byTestId(usage, 'chart-by-model'))).toEqual(tally(sent.map((s) => s.model)));
+    expect(await legendOf(byTestId(usage, 'chart-by-key'))).toEqual(new Map([[masked, String(sent.length)]]));
+    expect(await legendOf(byTestId(usage, 'chart-by-access-key'))).toEqual(tally(accessKeyNames));
+    expect(accessKeyNames).toEqual(['E2E team']);
+    await expectText(byTestId(usage, 'chart-by-key'), per('usage.perHour', 'usage.requests'));
+
+    // Tokens: the key's line carries every token of the period (prompt + completion).
+    await byTestId(usage, 'usage-metric-tokens').click();
+    await eventually(() => byTestId(usage, 'usage-metric-tokens').getAttribute('aria-pressed')).toBe('true');
+    await expectText(byTestId(usage, 'chart-by-key'), per('usage.perHour', 'usage.tokens'));
+    const completion = totals
+      .locator('.total')
+      .filter({ hasText: en['usage.completionTokens'] })
+      .locator('dd');
+    const tokens = (await numberIn(prompt)) + (await numberIn(completion));
+    const keyTokens = await legendOf(byTestId(usage, 'chart-by-key'));
+    expect([...keyTokens.keys()]).toEqual([masked]);
+    expect(Number(keyTokens.get(masked)?.replace(/\D/g, ''))).toBe(tokens);
+    const modelTokens = await legendOf(byTestId(usage, 'chart-by-model'));
+    expect([...modelTokens.keys()].every((model) => sent.some((s) => s.model === model))).toBe(true);
+    expect([...modelTokens.values()].reduce((n, v) => n + Number(v.replace(/\D/g, '')), 0)).toBe(tokens);
+
+    // The other ranges load too, in days, still counting everything (and still tokens).
     await byTestId(usage, 'usage-range-7d').click();
     await eventually(() => byTestId(usage, 'usage-range-7d').getAttribute('aria-pressed')).toBe('true');
     await expectText(requests, String(sent.length));
+    await expectText(byTestId(usage, 'chart-by-key'), per('usage.perDay', 'usage.tokens'));
+    await byTestId(usage, 'usage-metric-requests').click();
+    await expectText(byTestId(usage, 'chart-by-key'), per('usage.perDay', 'usage.requests'));
+    expect(await legendOf(byTestId(usage, 'chart-by-model'))).toEqual(tally(sent.map((s) => s.model)));
     expect(e2e.problems.errors).toEqual([]);
   });
 });

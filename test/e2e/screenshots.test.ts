@@ -145,13 +145,33 @@ describe('screenshots of every page', () => {
 
   it('usage', async () => {
     const usage = await openPage(e2e.page, 'usage');
-    await expectCount(byTestId(usage, 'chart-requests').locator('canvas'), 1);
-    await expectCount(byTestId(usage, 'chart-tokens').locator('canvas'), 1);
+    for (const chart of [
+      'chart-requests',
+      'chart-tokens',
+      'chart-by-model',
+      'chart-by-key',
+      'chart-by-access-key',
+    ]) {
+      await expectCount(byTestId(usage, chart).locator('canvas'), 1);
+    }
+    // A line per model, key and access key used (every row of their tables), with its total.
+    await expectCount(byTestId(usage, 'chart-by-model').locator('.u-legend .u-series'), 1 + 4);
+    const keys = await byTestId(usage, 'usage-by-key').locator('tbody tr').count();
+    expect(keys).toBeGreaterThan(1);
+    await expectCount(byTestId(usage, 'chart-by-key').locator('.u-legend .u-series'), 1 + keys);
+    const accessKeys = byTestId(usage, 'chart-by-access-key').locator('.u-legend');
+    await expectText(accessKeys, /Alice — laptop\s*\d+/);
+    await expectText(accessKeys, /Support bot\s*\d+/);
     const requests = Number(
       (await byTestId(usage, 'usage-totals').locator('dd').first().textContent())?.replace(/\D/g, ''),
     );
     expect(requests).toBeGreaterThan(40);
+    // The charts, from the whole gateway's to the breakdowns, rather than the top of the page.
+    await byTestId(usage, 'chart-requests').evaluate((el) =>
+      (el as unknown as { scrollIntoView(options: object): void }).scrollIntoView({ block: 'start' }),
+    );
     saved.push(...(await saveScreenshot(e2e.page, 'usage')));
+    await e2e.page.evaluate('window.scrollTo(0, 0)');
   });
 
   it('logs', async () => {
