@@ -12,6 +12,7 @@ import { ImageService } from './images/image-service';
 import { KeyChecker } from './keys/key-checker';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { KeyPool } from './keys/key-pool';
+import { OwnerDisabledKeys } from './keys/owner-disabled-keys';
 import { LogBus } from './logging/log-bus';
 import { redactSecrets } from './logging/redact';
 import type { RemoteFetchOptions } from './net/ssrf-guard';
@@ -29,6 +30,8 @@ export interface GatewayCore {
   readonly now: () => number;
   readonly log: LogBus;
   readonly keys: KeyPool;
+  /** The keys the owner switched off in the admin, remembered across restarts. */
+  readonly ownerDisabledKeys: OwnerDisabledKeys;
   readonly keyChecker: KeyChecker;
   readonly gemini: GeminiClient;
   readonly models: ModelCatalog;
@@ -89,6 +92,12 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
     now,
     defaultCooldownMs: initial.keyCooldownSeconds * 1000,
   });
+  const ownerDisabledKeys = new OwnerDisabledKeys(initial.dataDir, (message) => log.warn(message));
+  const applyOwnerSwitches = () => {
+    ownerDisabledKeys.keepOnly(keys.health().map((h) => h.id));
+    ownerDisabledKeys.applyTo(keys);
+  };
+  applyOwnerSwitches();
   const gemini = new GeminiClient({
     baseUrl: () => settings.get().proxyUrl,
     connectTimeoutMs: initial.upstreamConnectTimeoutSeconds * 1000,
@@ -122,6 +131,7 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
   const unsubscribe = settings.subscribe((next, prev) => {
     if (next.geminiApiKeys !== prev.geminiApiKeys) {
       keys.setKeys(next.geminiApiKeys);
+      applyOwnerSwitches();
       models.invalidate();
       const added = next.geminiApiKeys.filter((k) => !prev.geminiApiKeys.includes(k));
       if (added.length > 0) {
@@ -149,6 +159,7 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
     now,
     log,
     keys,
+    ownerDisabledKeys,
     keyChecker,
     gemini,
     models,

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FAKE_KEY, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
+import { keyIdOf } from '../../main/server/keys/key-pool';
 import { startHeadless, type HeadlessProcess } from '../support/headless-process';
 import { errorOf, signIn } from './admin-http-client';
 
@@ -165,6 +166,33 @@ describe('headless settings persistence', () => {
       const view = await admin.getSettings();
       expect(view.values.maxRequestsPerMinute).toBe(30);
       expect(view.values.extraModels).toEqual(['ok-1']);
+    });
+  });
+  it('a Gemini key the owner disabled stays disabled after a restart, until enabled again', async () => {
+    const dir = join(scratch, 'data-disabled-key');
+    const id = keyIdOf(DEFAULT_FAKE_KEY);
+    const healthOf = async (url: string) => {
+      const { admin } = await signIn(url, ADMIN);
+      return { admin, key: (await admin.listKeys()).find((k) => k.id === id) };
+    };
+    await withServer(baseEnv(dir), async (url) => {
+      const { admin } = await healthOf(url);
+      await admin.setKeyEnabled(id, false);
+    });
+    // Only the id is kept on disk, never the key.
+    const file = readFileSync(join(dir, 'disabled-keys.json'), 'utf8');
+    expect(JSON.parse(file)).toEqual({ version: 1, ids: [id] });
+    expect(file).not.toContain(DEFAULT_FAKE_KEY);
+
+    await withServer(baseEnv(dir), async (url) => {
+      const { admin, key } = await healthOf(url);
+      // The start-up key check found the key valid; the owner's switch still holds.
+      expect(key).toMatchObject({ status: 'disabled', disabledReason: 'disabled in the admin' });
+      await admin.setKeyEnabled(id, true);
+    });
+    await withServer(baseEnv(dir), async (url) => {
+      const { key } = await healthOf(url);
+      expect(key?.status).toBe('active');
     });
   });
 });

@@ -16,6 +16,7 @@ import { splitList } from '../../../shared/settings-env';
 import type { GatewayCore } from '../core';
 import { ApiError } from '../errors';
 import { keyIdOf } from '../keys/key-pool';
+import { OWNER_DISABLED_REASON } from '../keys/owner-disabled-keys';
 import { parseSettingValue } from '../settings/validate-setting';
 import type { AdminHost } from './admin-host';
 import { parseInput } from './parse-input';
@@ -70,8 +71,9 @@ export function createKeyAdmin(core: GatewayCore, host: AdminHost): KeyAdmin {
       const valid = parseInput(keyEnabledInput, { id, enabled });
       const done = valid.enabled
         ? core.keys.enable(valid.id)
-        : core.keys.disable(valid.id, 'disabled in the admin', true);
+        : core.keys.disable(valid.id, OWNER_DISABLED_REASON, true);
       if (!done) throw new ApiError('not_found', `No Gemini key with id '${valid.id}'.`, { param: 'id' });
+      core.ownerDisabledKeys.remember(valid.id, !valid.enabled);
       core.log.info(
         `admin: Gemini key ${healthOf(valid.id)?.masked ?? valid.id} ${valid.enabled ? 'enabled' : 'disabled'}`,
       );
