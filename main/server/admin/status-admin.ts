@@ -14,7 +14,6 @@ import { isRestartSetting } from '../settings/validate-setting';
 import type { AdminHost } from './admin-host';
 import { exposedPasswordWarning } from './exposed-password';
 
-
 /** Settings the tray's server host applies by moving its listener. */
 export const LIVE_LISTENER_SETTINGS: readonly SettingKey[] = settingKeys.filter(
   (k) => isRestartSetting(k) && k !== 'dataDir',
