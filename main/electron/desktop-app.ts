@@ -37,7 +37,7 @@ export interface DesktopDeps {
   openStore?: (onMigration: (from: string, to: string) => void) => Promise<KeyValueStore>;
   /** `VITE_DEV_SERVER_URL` (read by index.ts, the only reader of process.env here). */
   devServerUrl?: string;
-  /** Where the app lives (for the AppImage: $APPIMAGE, since execPath is a temporary mount). */
+  /** The file the user started (launch-at-login.ts `launchExecutable`); default execPath. */
   executable?: string;
   argv?: readonly string[];
   platform?: NodeJS.Platform;

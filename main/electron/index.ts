@@ -5,11 +5,12 @@
 import { app, dialog } from 'electron';
 import { createAdminService } from '../server/admin/admin-service';
 import { startDesktopApp } from './desktop-app';
+import { launchExecutable } from './launch-at-login';
 
 startDesktopApp({
   createAdmin: createAdminService,
   ...(process.env.VITE_DEV_SERVER_URL ? { devServerUrl: process.env.VITE_DEV_SERVER_URL } : {}),
-  ...(process.env.APPIMAGE ? { executable: process.env.APPIMAGE } : {}),
+  executable: launchExecutable(process.env, process.platform, process.execPath),
 }).catch((err: unknown) => {
   const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
   process.stderr.write(`Gemgate failed to start: ${message}\n`);

@@ -18,6 +18,13 @@ export interface FakeMenuItem {
 
 type Handler = (event: unknown, ...args: unknown[]) => unknown;
 
+interface FakeLoginItem {
+  openAtLogin: boolean;
+  path?: string;
+  args?: string[];
+  enabled?: boolean;
+}
+
 class FakeWebContents extends EventEmitter {
   readonly sent: { channel: string; payload: unknown }[] = [];
   readonly scripts: string[] = [];
@@ -224,18 +231,32 @@ class FakeApp extends EventEmitter {
   getVersion() {
     return '0.0.0-test';
   }
-  getLoginItemSettings(options?: unknown) {
+  /**
+   * Windows semantics (macOS passes no path or args, so they match trivially): `openAtLogin` is true
+   * when the Run entry holds exactly this path (default: execPath) and these arguments, whether or
+   * not the user switched it off in Task Manager; `executableWillLaunchAtLogin` ignores the arguments
+   * and is false when it was switched off there.
+   */
+  getLoginItemSettings(options?: { path?: string; args?: string[] }) {
     fake.loginItemQueries.push(options);
+    const item = fake.loginItem;
+    const registered = item.openAtLogin && (options?.path ?? fake.execPath) === (item.path ?? fake.execPath);
+    const sameArgs = JSON.stringify(options?.args ?? []) === JSON.stringify(item.args ?? []);
     return {
-      openAtLogin: fake.loginItem.openAtLogin,
+      openAtLogin: registered && sameArgs,
       wasOpenedAtLogin: false,
       status: 'not-registered',
-      executableWillLaunchAtLogin: fake.loginItem.openAtLogin,
+      executableWillLaunchAtLogin: registered && fake.loginItemApproved,
       launchItems: [],
     };
   }
-  setLoginItemSettings(settings: { openAtLogin: boolean; args?: string[] }) {
+  /** `enabled` (default true) is the Task Manager state the entry is written with. */
+  setLoginItemSettings(settings: FakeLoginItem) {
     fake.loginItem = settings;
+    fake.loginItemApproved = settings.enabled ?? true;
+  }
+  setAppUserModelId(id: string) {
+    fake.appUserModelId = id;
   }
 }
 
@@ -343,8 +364,12 @@ const initialState = () => ({
   openedExternal: [] as string[],
   openedPaths: [] as string[],
   errorBoxes: [] as { title: string; content: string }[],
-  loginItem: { openAtLogin: false } as { openAtLogin: boolean; args?: string[] },
+  execPath: '/opt/electron/electron',
+  loginItem: { openAtLogin: false } as FakeLoginItem,
+  /** False: the user switched the entry off in Task Manager's Startup tab (Windows). */
+  loginItemApproved: true,
   loginItemQueries: [] as unknown[],
+  appUserModelId: null as string | null,
   quitCalls: 0,
 });
 
