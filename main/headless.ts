@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseSettingsFromEnv } from '../shared/settings-env';
 import type { Settings } from '../shared/settings-schema';
+import { createConsoleSink } from './cli/console-sink';
 import { parseHeadlessArgs } from './cli/headless-args';
 import { webAdminDir } from './cli/web-admin-dir';
 import { exposedPasswordWarning } from './server/admin/exposed-password';
@@ -85,7 +86,9 @@ async function main(): Promise<void> {
   const core = createGatewayCore({ settings: source, version: VERSION });
   // A closed stdout (the reading end of a pipe went away) must not take the server down with EPIPE.
   process.stdout.on('error', () => undefined);
-  const toConsole = (entry: LogEntry) => process.stdout.write(formatLogLine(entry));
+  const sink = createConsoleSink((text) => process.stdout.write(text));
+  process.on('exit', () => sink.flush());
+  const toConsole = (entry: LogEntry) => sink.add(formatLogLine(entry));
   // Building the core may already have logged (a misconfigured image store): print that first.
   for (const entry of core.log.recent()) toConsole(entry);
   core.log.subscribe(toConsole);

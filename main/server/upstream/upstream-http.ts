@@ -14,6 +14,27 @@ export const createUpstreamAgent = (connectTimeoutMs: number): Agent =>
     bodyTimeout: 0,
   });
 
+/**
+ * A base URL (PROXY_URL, XAI_BASE_URL — maybe with a path prefix) as the origin and path prefix that
+ * `dispatcher.request` takes. Parsing it once per distinct value, instead of a whole URL per call,
+ * keeps URL parsing off the per-request path.
+ */
+export interface UpstreamBase {
+  origin: string;
+  /** The base's path without a trailing slash: '' or e.g. '/gemini-relay'. */
+  prefix: string;
+}
+
+let lastBase: { url: string; base: UpstreamBase } | undefined;
+
+export function upstreamBase(url: string): UpstreamBase {
+  if (lastBase?.url === url) return lastBase.base;
+  const parsed = new URL(url);
+  const base = { origin: parsed.origin, prefix: parsed.pathname.replace(/\/+$/, '') };
+  lastBase = { url, base };
+  return base;
+}
+
 export type ObserveCall = (action: string, status: number | 'error', seconds: number) => void;
 
 /** Reports how long the call took until headers arrived (or it failed); passes the result through. */

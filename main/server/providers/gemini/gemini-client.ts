@@ -5,7 +5,7 @@
  * thinking model may stay silent for minutes between events.
  */
 import { request, type Agent, type Dispatcher } from 'undici';
-import { createUpstreamAgent, timed, type ObserveCall } from '../../upstream/upstream-http';
+import { createUpstreamAgent, timed, upstreamBase, type ObserveCall } from '../../upstream/upstream-http';
 import { bodyLength, type RequestBody } from './serialize-request';
 
 export type GeminiAction =
@@ -73,10 +73,12 @@ export class GeminiClient {
   }
 
   #call(call: GeminiCall): Promise<GeminiResponse> {
-    const url = `${trimSlash(this.#options.baseUrl())}/v1beta/models/${call.model}:${call.action}${call.sse ? '?alt=sse' : ''}`;
-    return request(url, {
+    const { origin, prefix } = upstreamBase(this.#options.baseUrl());
+    // Straight to the Agent with origin and path: the top-level request(url) parses a URL per call.
+    return this.#agent.request({
+      origin,
+      path: `${prefix}/v1beta/models/${call.model}:${call.action}${call.sse ? '?alt=sse' : ''}`,
       method: 'POST',
-      dispatcher: this.#agent,
       headers: {
         'content-type': 'application/json',
         'x-goog-api-key': call.key,
