@@ -43,6 +43,8 @@ export interface DesktopDeps {
   platform?: NodeJS.Platform;
   /** Echo the log to stdout (default: when not packaged, i.e. under `npm start`). */
   consoleLog?: boolean;
+  /** How long Quit waits for the graceful shutdown before quitting anyway (default 15 s). */
+  quitTimeoutMs?: number;
 }
 
 export interface DesktopApp {
@@ -55,6 +57,17 @@ export interface DesktopApp {
   shutdown(): Promise<void>;
 }
 
+/**
+ * electron-builder.yml `appId`. On Windows it must also be the process's AppUserModelID: the NSIS
+ * installer gives the Start-menu shortcut this ID, and Windows shows toast notifications only for an
+ * ID a shortcut carries (Electron's default, "electron.app.Gemgate", has none). It also names the
+ * launch-at-login Run entry.
+ */
+export const APP_ID = 'dev.gemgate.app';
+
+/** Longer than the listener's 10 s grace for open requests, so a normal Quit always finishes. */
+const QUIT_TIMEOUT_MS = 15_000;
+
 const defaultOpenStore = async (onMigration: (from: string, to: string) => void) =>
   (await import('./open-store')).openElectronStore(onMigration);
 
@@ -66,6 +79,8 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
   }
   const platform = deps.platform ?? process.platform;
   const argv = deps.argv ?? process.argv;
+  // Packaged only: a development run must not take over the installed app's login item.
+  if (platform === 'win32' && app.isPackaged) app.setAppUserModelId(APP_ID);
   let showWindow: (() => void) | null = null;
   let showRequested = false;
   // A second launch (double-click on the icon, the Start menu…) means "show me the app".
@@ -204,18 +219,32 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
       tray.destroy();
     })());
 
+  // Electron would quit at once; first let open requests finish and flush the core's state — but
+  // never hold Quit forever: a close that hangs (the core's upstream clients wait for calls still in
+  // flight) gives way after quitTimeoutMs, and the app quits anyway.
   let shutdownDone = false;
+  let quitRequested = false;
+  let quitTimer: NodeJS.Timeout | undefined;
+  const quitNow = () => {
+    if (shutdownDone) return;
+    shutdownDone = true;
+    clearTimeout(quitTimer);
+    app.quit();
+  };
   app.on('before-quit', (event) => {
     quitting = true;
     if (shutdownDone) return;
-    // Electron would quit at once; first let open requests finish and flush the core's state.
     event.preventDefault();
+    if (quitRequested) return; // a second Quit while the first one is under way
+    quitRequested = true;
+    const timeoutMs = deps.quitTimeoutMs ?? QUIT_TIMEOUT_MS;
+    quitTimer = setTimeout(() => {
+      process.stderr.write(`Shutdown still running after ${timeoutMs} ms; quitting anyway.\n`);
+      quitNow();
+    }, timeoutMs);
     void shutdown()
       .catch((err: unknown) => process.stderr.write(`Shutdown failed: ${String(err)}\n`))
-      .finally(() => {
-        shutdownDone = true;
-        app.quit();
-      });
+      .finally(quitNow);
   });
 
   await host.start();

@@ -3,7 +3,7 @@
  * (conf in a temp folder, standing in for electron-store), server host and IPC layer, with a real
  * listener on 127.0.0.1:0. Single-instance behaviour, start-up, log push, and a graceful Quit.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Conf from 'conf';
@@ -13,11 +13,11 @@ import { IPC_LOG_CHANNEL, desktopChannelOf, ipcChannelOf } from '../../shared/ad
 import type { KeyValueStore } from '../../main/electron/settings-store';
 import { STORE_NAME, storeOptions } from '../../main/electron/settings-migrations';
 import type { AdminHost } from '../../main/server/admin/admin-host';
-import type { DesktopApp } from '../../main/electron/desktop-app';
+import type { DesktopApp, DesktopDeps } from '../../main/electron/desktop-app';
 
 vi.mock('electron', () => import('./fake-electron'));
 const { fake, app } = await import('./fake-electron');
-const { startDesktopApp } = await import('../../main/electron/desktop-app');
+const { APP_ID, startDesktopApp } = await import('../../main/electron/desktop-app');
 
 let dir: string;
 let running: DesktopApp | null = null;
@@ -34,7 +34,7 @@ const openStore = async (): Promise<KeyValueStore> => {
 };
 const fakeAdmin = { getStatus: async () => ({ fake: true }) } as unknown as AdminApi;
 
-const start = async (argv: string[] = []) => {
+const start = async (argv: string[] = [], more: Partial<DesktopDeps> = {}) => {
   running = await startDesktopApp({
     createAdmin: (_core, host) => {
       adminHost = host;
@@ -44,6 +44,7 @@ const start = async (argv: string[] = []) => {
     argv,
     platform: 'linux',
     consoleLog: false,
+    ...more,
   });
   return running;
 };
@@ -66,6 +67,7 @@ beforeEach(() => {
 afterEach(async () => {
   await running?.shutdown();
   running = null;
+  Reflect.deleteProperty(process, 'resourcesPath');
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -210,5 +212,39 @@ describe('tray app', () => {
     fake.windows[0]!.close();
     expect(fake.windows[0]!.destroyed).toBe(true);
     running = null;
+  });
+
+  it('Quit does not wait forever for a shutdown that hangs', async () => {
+    const desktop = (await start([], { quitTimeoutMs: 200 }))!;
+    const realClose = desktop.core.close.bind(desktop.core);
+    // The core's upstream clients wait for calls still in flight: here, forever.
+    vi.spyOn(desktop.core, 'close').mockReturnValue(new Promise<void>(() => undefined));
+    const stderr = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
+    fake.trays[0]!.item('quit').click!({ checked: false });
+    await vi.waitFor(() => expect(app.quitted).toBe(true), { timeout: 3000 });
+    expect(String(stderr.mock.calls.at(-1)?.[0])).toMatch(/quitting anyway/);
+    stderr.mockRestore();
+    running = null;
+    await realClose();
+  });
+});
+
+describe('Windows', () => {
+  it("the packaged app uses the installer's AppUserModelID, so its notifications show", async () => {
+    app.isPackaged = true;
+    (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath = join(dir, 'resources');
+    await start([], { platform: 'win32' });
+    const yml = readFileSync(join(process.cwd(), 'electron-builder.yml'), 'utf8');
+    expect(yml).toMatch(new RegExp(`^appId: ${APP_ID.replace(/\./g, '\\.')}$`, 'm'));
+    expect(fake.appUserModelId).toBe(APP_ID);
+    // The login item (a Run entry named after that ID) starts the installed exe.
+    fake.trays[0]!.item('launch-at-login').click!({ checked: true });
+    expect(fake.loginItem).toMatchObject({ openAtLogin: true, path: process.execPath, args: ['--hidden'] });
+    expect(fake.trays[0]!.item('launch-at-login').checked).toBe(true);
+  });
+
+  it("a development run keeps Electron's own ID (the installed app owns the login item)", async () => {
+    await start([], { platform: 'win32' });
+    expect(fake.appUserModelId).toBeNull();
   });
 });
