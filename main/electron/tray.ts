@@ -21,7 +21,11 @@ export interface TrayOptions {
   platform: NodeJS.Platform;
   text: ShellText;
   actions: TrayActions;
-  /** Windows convention: a left click on the icon opens the window (the menu is on right click). */
+  /**
+   * A left click on the icon opens the window where the click reaches the app: Windows (the menu is on
+   * right click) and Linux hosts that send the item's Activate (KDE Plasma and others; hosts that open
+   * the menu on left click send nothing). macOS opens the menu on any click.
+   */
   onClick(): void;
 }
 
@@ -46,7 +50,7 @@ export function createTray(options: TrayOptions): TrayController {
     return img;
   };
   const tray = new Tray(image('stopped'));
-  if (options.platform === 'win32') tray.on('click', () => options.onClick());
+  if (options.platform !== 'darwin') tray.on('click', () => options.onClick());
   let shown: TrayIconState = 'stopped';
 
   return {

@@ -191,16 +191,20 @@ describe('createTray', () => {
     }
   });
 
-  it('a left click opens the window on Windows', () => {
+  it.each([
+    ['win32', 1],
+    ['linux', 1], // the host's Activate (KDE Plasma's left click) arrives as 'click'
+    ['darwin', 0], // the menu opens instead
+  ] as const)('a left click on %s opens the window %i time(s)', (platform, times) => {
     let opened = 0;
     createTray({
       iconDir: '/i',
-      platform: 'win32',
+      platform,
       text: en,
       actions: recorder().actions,
       onClick: () => opened++,
     });
     fake.trays[0]!.emit('click');
-    expect(opened).toBe(1);
+    expect(opened).toBe(times);
   });
 });
