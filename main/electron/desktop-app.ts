@@ -143,6 +143,7 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     ...(deps.devServerUrl ? { devServerUrl: deps.devServerUrl } : {}),
     iconFile: join(iconDir, 'window-icon.png'),
     store,
+    platform,
     isQuitting: () => quitting,
   });
 

@@ -22,6 +22,8 @@ export interface MainWindowOptions {
   iconFile?: string;
   /** Where the window state is remembered (the settings file). */
   store: KeyValueStore;
+  /** Default: process.platform. */
+  platform?: NodeJS.Platform;
   isQuitting(): boolean;
 }
 
@@ -97,6 +99,11 @@ export function createMainWindow(options: MainWindowOptions): MainWindow {
       },
     });
     if (state.maximized) created.maximize();
+    // Windows and Linux would show Electron's default menu bar in the window (File, Edit, View with
+    // Reload and DevTools, Help linking to electronjs.org); the page has its own navigation. Text
+    // fields keep Ctrl+C/V/X/A/Z without it. macOS keeps its app menu: Cmd+C/V/Q go through it. The
+    // dev server run keeps the menu for DevTools.
+    if ((options.platform ?? process.platform) !== 'darwin' && !options.devServerUrl) created.removeMenu();
     const contents = created.webContents;
 
     contents.on('will-navigate', (event, url) => {

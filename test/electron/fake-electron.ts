@@ -70,6 +70,8 @@ export class BrowserWindow extends EventEmitter {
   destroyed = false;
   loaded: { file?: string; url?: string; hash?: string } = {};
   calls: string[] = [];
+  /** removeMenu() (Linux, Windows): no menu bar, not even the default one. */
+  menuRemoved = false;
 
   constructor(readonly options: Record<string, unknown>) {
     super();
@@ -84,6 +86,9 @@ export class BrowserWindow extends EventEmitter {
     this.loaded = { url };
     setImmediate(() => this.emit('ready-to-show'));
     return Promise.resolve();
+  }
+  removeMenu() {
+    this.menuRemoved = true;
   }
   show() {
     this.calls.push('show');

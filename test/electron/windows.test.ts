@@ -18,11 +18,12 @@ const memoryStore = (
 };
 
 let quitting = false;
-const make = (store = memoryStore(), devServerUrl?: string) =>
+const make = (store = memoryStore(), devServerUrl?: string, platform: NodeJS.Platform = 'linux') =>
   createMainWindow({
     rendererFile: '/app/dist/renderer/index.html',
     preloadFile: '/app/dist/preload/preload.cjs',
     store,
+    platform,
     isQuitting: () => quitting,
     ...(devServerUrl ? { devServerUrl } : {}),
   });
@@ -101,6 +102,16 @@ describe('main window', () => {
     main.show('logs');
     expect(win.webContents.scripts).toEqual(['location.hash = "/logs"']);
     expect(fake.windows).toHaveLength(1);
+  });
+
+  it.each([
+    ['linux', undefined, true],
+    ['win32', undefined, true],
+    ['darwin', undefined, false], // the app menu carries Cmd+C/V/Q
+    ['linux', 'http://localhost:5173', false], // development: DevTools
+  ] as const)("%s (dev server %s): Electron's default menu bar removed: %s", (platform, dev, removed) => {
+    make(memoryStore(), dev, platform).show();
+    expect(fake.windows[0]!.menuRemoved).toBe(removed);
   });
 
   it('loads from the dev server in development', () => {
