@@ -1,15 +1,16 @@
 /** Launch at login: Electron's login items on macOS/Windows, an XDG autostart entry on Linux. */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { writeFileSync } from 'node:fs';
 import { createLaunchAtLogin, HIDDEN_ARG, launchExecutable } from '../../main/electron/launch-at-login';
 
 vi.mock('electron', () => import('./fake-electron'));
 const { fake, app } = await import('./fake-electron');
 
 let configHome: string;
+const make = (platform: NodeJS.Platform, executable: string) =>
+  createLaunchAtLogin({ app: app as never, platform, executable, configHome });
 beforeEach(() => {
   fake.reset();
   configHome = mkdtempSync(join(tmpdir(), 'gemgate-xdg-'));
@@ -18,12 +19,7 @@ afterEach(() => rmSync(configHome, { recursive: true, force: true }));
 
 describe('launch at login', () => {
   it('Windows: a login item with --hidden, queried with the same arguments', () => {
-    const login = createLaunchAtLogin({
-      app: app as never,
-      platform: 'win32',
-      executable: 'C:\\Gemgate.exe',
-      configHome,
-    });
+    const login = make('win32', 'C:\\Gemgate.exe');
     expect(login.get()).toBe(false);
     login.set(true);
     expect(fake.loginItem).toEqual({ openAtLogin: true, path: 'C:\\Gemgate.exe', args: [HIDDEN_ARG] });
@@ -34,12 +30,7 @@ describe('launch at login', () => {
   });
 
   it('macOS: a login item', () => {
-    const login = createLaunchAtLogin({
-      app: app as never,
-      platform: 'darwin',
-      executable: '/Applications/Gemgate.app',
-      configHome,
-    });
+    const login = make('darwin', '/Applications/Gemgate.app');
     login.set(true);
     expect(fake.loginItem).toEqual({ openAtLogin: true });
     login.set(false);
@@ -47,12 +38,7 @@ describe('launch at login', () => {
   });
 
   it('Linux: an autostart desktop entry that starts hidden, removed when turned off', () => {
-    const login = createLaunchAtLogin({
-      app: app as never,
-      platform: 'linux',
-      executable: '/opt/My Apps/Gemgate.AppImage',
-      configHome,
-    });
+    const login = make('linux', '/opt/My Apps/Gemgate.AppImage');
     expect(login.get()).toBe(false);
     login.set(true);
     const file = join(configHome, 'autostart', 'gemgate.desktop');
@@ -76,24 +62,14 @@ describe('launch at login', () => {
       launchExecutable({ APPIMAGE: '/home/me/Gemgate.AppImage' }, 'linux', '/tmp/.mount_Gem/gemgate'),
     ).toBe('/home/me/Gemgate.AppImage');
     fake.execPath = temp;
-    const login = createLaunchAtLogin({
-      app: app as never,
-      platform: 'win32',
-      executable: portable,
-      configHome,
-    });
+    const login = make('win32', portable);
     login.set(true);
     expect(fake.loginItem.path).toBe(portable);
     expect(login.get()).toBe(true);
   });
 
   it('Windows: an entry switched off in Task Manager reads as off; turning it on enables it again', () => {
-    const login = createLaunchAtLogin({
-      app: app as never,
-      platform: 'win32',
-      executable: 'C:\\Gemgate.exe',
-      configHome,
-    });
+    const login = make('win32', 'C:\\Gemgate.exe');
     login.set(true);
     fake.loginItemApproved = false; // Task Manager → Startup apps → Gemgate → Disable
     expect(login.get()).toBe(false);
@@ -102,12 +78,7 @@ describe('launch at login', () => {
   });
 
   it('Linux: the Exec line follows the Desktop Entry escaping rules', () => {
-    const login = createLaunchAtLogin({
-      app: app as never,
-      platform: 'linux',
-      executable: '/home/me/100% $HOME/a"b\\c/Gemgate.AppImage',
-      configHome,
-    });
+    const login = make('linux', '/home/me/100% $HOME/a"b\\c/Gemgate.AppImage');
     login.set(true);
     const entry = readFileSync(join(configHome, 'autostart', 'gemgate.desktop'), 'utf8');
     // Quoting escapes " $ \ with a backslash; string escaping then doubles every backslash; % is %%.
@@ -117,12 +88,7 @@ describe('launch at login', () => {
 
   it('Linux: an entry switched off in the session settings, or starting another copy, reads as off', () => {
     const file = join(configHome, 'autostart', 'gemgate.desktop');
-    const login = createLaunchAtLogin({
-      app: app as never,
-      platform: 'linux',
-      executable: '/opt/Gemgate/gemgate',
-      configHome,
-    });
+    const login = make('linux', '/opt/Gemgate/gemgate');
     login.set(true);
     const entry = readFileSync(file, 'utf8');
     writeFileSync(file, `${entry}Hidden=true\n`); // Xfce / KDE: unticked in the startup list
