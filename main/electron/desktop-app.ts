@@ -145,6 +145,7 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     store,
     platform,
     isQuitting: () => quitting,
+    onPageGone: (reason) => core.log.warn(`The window's page stopped (${reason}); reloading it.`),
   });
 
   const desktop = createDesktopApi({

@@ -25,6 +25,8 @@ export interface MainWindowOptions {
   /** Default: process.platform. */
   platform?: NodeJS.Platform;
   isQuitting(): boolean;
+  /** Told when the page's process died (crash, out of memory, killed) before it is reloaded. */
+  onPageGone?(reason: string): void;
 }
 
 export interface MainWindow {
@@ -66,13 +68,12 @@ export function createMainWindow(options: MainWindowOptions): MainWindow {
     saveTimer = setTimeout(saveState, 500);
   };
 
+  // The exact URL the IPC sender check compares with (ipc.ts). loadFile would build its own file URL,
+  // which leaves a `%` in the install path unescaped where pathToFileURL writes `%25`: every IPC call
+  // from an install folder such as "Gem 100%" would then be refused.
   const load = (target: BrowserWindow, page?: TrayPage) => {
     const hash = page ? PAGE_HASH[page] : undefined;
-    if (options.devServerUrl) {
-      void target.loadURL(hash ? `${options.devServerUrl}#${hash}` : options.devServerUrl);
-    } else {
-      void target.loadFile(options.rendererFile, hash ? { hash } : {});
-    }
+    void target.loadURL(hash ? `${rendererUrl}#${hash}` : rendererUrl);
   };
 
   const create = (page?: TrayPage): BrowserWindow => {
@@ -119,6 +120,14 @@ export function createMainWindow(options: MainWindowOptions): MainWindow {
     contents.session.setPermissionRequestHandler((_wc, permission, callback) =>
       callback(permission === 'clipboard-sanitized-write'),
     );
+
+    // A crashed or killed page would stay blank until the app restarts: load it again. A clean exit
+    // (the window being destroyed) needs nothing.
+    contents.on('render-process-gone', (_event, details) => {
+      if (details.reason === 'clean-exit' || created.isDestroyed()) return;
+      options.onPageGone?.(details.reason);
+      load(created);
+    });
 
     created.once('ready-to-show', () => created.show());
     created.on('resize', saveSoon);

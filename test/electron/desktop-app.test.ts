@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Conf from 'conf';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AdminApi } from '../../shared/admin-contract';
@@ -124,7 +125,7 @@ describe('tray app', () => {
       nodeIntegration: false,
       preload: join('/app', 'dist', 'preload', 'preload.cjs'),
     });
-    expect(win.loaded.file).toBe(join('/app', 'dist', 'renderer', 'index.html'));
+    expect(win.loaded.url).toBe(pathToFileURL(join('/app', 'dist', 'renderer', 'index.html')).href);
     expect(desktop.settings.get().dataDir).toBe(join(dir, 'data'));
   });
 
@@ -132,7 +133,7 @@ describe('tray app', () => {
     await start(['--hidden']);
     expect(fake.windows).toHaveLength(0);
     fake.trays[0]!.item('open-logs').click!({ checked: false });
-    expect(fake.windows[0]!.loaded.hash).toBe('/logs');
+    expect(fake.windows[0]!.loaded.url).toMatch(/index\.html#\/logs$/);
   });
 
   it('pushes log entries to the window and serves IPC from it', async () => {

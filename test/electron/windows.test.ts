@@ -48,7 +48,41 @@ describe('main window', () => {
       webSecurity: true,
       spellcheck: false,
     });
-    expect(win.loaded).toEqual({ file: '/app/dist/renderer/index.html' });
+    // The very URL the IPC sender check trusts (ipc.ts), not one Electron builds from the path.
+    expect(win.loaded).toEqual({ url: main.rendererUrl });
+  });
+
+  it('an install folder with % or spaces loads the URL the IPC check expects', () => {
+    const main = createMainWindow({
+      rendererFile: '/opt/Gem 100%/resources/app/dist/renderer/index.html',
+      preloadFile: '/opt/Gem 100%/resources/app/dist/preload/preload.cjs',
+      store: memoryStore(),
+      platform: 'linux',
+      isQuitting: () => false,
+    });
+    expect(main.rendererUrl).toBe('file:///opt/Gem%20100%25/resources/app/dist/renderer/index.html');
+    main.show('logs');
+    expect(fake.windows[0]!.loaded).toEqual({ url: `${main.rendererUrl}#/logs` });
+  });
+
+  it('a crashed page is loaded again and reported; a clean exit is left alone', () => {
+    const gone: string[] = [];
+    const main = createMainWindow({
+      rendererFile: '/app/dist/renderer/index.html',
+      preloadFile: '/app/dist/preload/preload.cjs',
+      store: memoryStore(),
+      platform: 'linux',
+      isQuitting: () => false,
+      onPageGone: (reason) => gone.push(reason),
+    });
+    main.show('gallery');
+    const win = fake.windows[0]!;
+    win.loaded = {};
+    win.webContents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
+    expect(win.loaded).toEqual({});
+    win.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+    expect(win.loaded).toEqual({ url: main.rendererUrl });
+    expect(gone).toEqual(['crashed']);
   });
 
   it('blocks navigation; http(s) links open in the browser, anything else nowhere', () => {
@@ -98,7 +132,7 @@ describe('main window', () => {
     const main = make();
     main.show('gallery');
     const win = fake.windows[0]!;
-    expect(win.loaded.hash).toBe('/gallery');
+    expect(win.loaded).toEqual({ url: `${main.rendererUrl}#/gallery` });
     main.show('logs');
     expect(win.webContents.scripts).toEqual(['location.hash = "/logs"']);
     expect(fake.windows).toHaveLength(1);
