@@ -5,7 +5,7 @@
  * tray, and the page is still there (with its state) when the user comes back.
  */
 import { pathToFileURL } from 'node:url';
-import { BrowserWindow, screen, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, screen, shell, type WebContents } from 'electron';
 import { externalUrlSchema } from './ipc-schemas';
 import type { KeyValueStore } from './settings-store';
 import { WINDOW_STATE_KEY } from './settings-migrations';
@@ -71,6 +71,12 @@ export function createMainWindow(options: MainWindowOptions): MainWindow {
   // The exact URL the IPC sender check compares with (ipc.ts). loadFile would build its own file URL,
   // which leaves a `%` in the install path unescaped where pathToFileURL writes `%25`: every IPC call
   // from an install folder such as "Gem 100%" would then be refused.
+  // A tray app is rarely the active app on macOS: without this the window opens behind the one in
+  // front. The user asked for it (tray menu, a second launch), so taking the focus is right.
+  const bringAppForward = () => {
+    if ((options.platform ?? process.platform) === 'darwin') app.focus({ steal: true });
+  };
+
   const load = (target: BrowserWindow, page?: TrayPage) => {
     const hash = page ? PAGE_HASH[page] : undefined;
     void target.loadURL(hash ? `${rendererUrl}#${hash}` : rendererUrl);
@@ -129,7 +135,10 @@ export function createMainWindow(options: MainWindowOptions): MainWindow {
       load(created);
     });
 
-    created.once('ready-to-show', () => created.show());
+    created.once('ready-to-show', () => {
+      created.show();
+      bringAppForward();
+    });
     created.on('resize', saveSoon);
     created.on('move', saveSoon);
     created.on('close', (event) => {
@@ -161,6 +170,7 @@ export function createMainWindow(options: MainWindowOptions): MainWindow {
       if (win.isMinimized()) win.restore();
       win.show();
       win.focus();
+      bringAppForward();
       return win;
     },
     webContents: () => (win && !win.isDestroyed() ? win.webContents : null),

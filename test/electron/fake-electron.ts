@@ -212,6 +212,9 @@ class FakeApp extends EventEmitter {
   enableSandbox() {
     this.sandboxed = true;
   }
+  focus(options?: { steal: boolean }) {
+    fake.appFocusCalls.push(options);
+  }
   /** Like Electron: 'before-quit' may cancel; otherwise the app quits. */
   quit() {
     fake.quitCalls++;
@@ -376,6 +379,8 @@ const initialState = () => ({
   loginItemQueries: [] as unknown[],
   appUserModelId: null as string | null,
   quitCalls: 0,
+  /** app.focus() calls, with their options (`steal` is macOS-only). */
+  appFocusCalls: [] as ({ steal: boolean } | undefined)[],
 });
 
 export const fake = {

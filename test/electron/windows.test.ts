@@ -148,6 +148,21 @@ describe('main window', () => {
     expect(fake.windows[0]!.menuRemoved).toBe(removed);
   });
 
+  it.each([
+    ['darwin', [{ steal: true }, { steal: true }]],
+    ['linux', []],
+    ['win32', []],
+  ] as const)('%s: opening the window brings the app to the front where needed', async (platform, calls) => {
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    await tick(); // windows of earlier tests finish loading first
+    fake.appFocusCalls.length = 0;
+    const main = make(memoryStore(), undefined, platform);
+    main.show();
+    await tick(); // ready-to-show
+    main.show('logs');
+    expect(fake.appFocusCalls).toEqual(calls);
+  });
+
   it('loads from the dev server in development', () => {
     make(memoryStore(), 'http://localhost:5173').show('logs');
     expect(fake.windows[0]!.loaded).toEqual({ url: 'http://localhost:5173#/logs' });
