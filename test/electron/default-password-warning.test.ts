@@ -12,13 +12,13 @@ import dns from 'node:dns';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Conf from 'conf';
+import { openConfStore } from './conf-store';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AdminApi } from '../../shared/admin-contract';
 import type { Settings } from '../../shared/settings-schema';
 import { DEFAULT_PASSWORD_WARNING } from '../../main/server/admin/exposed-password';
 import type { DesktopApp } from '../../main/electron/desktop-app';
-import { STORE_NAME, storeOptions } from '../../main/electron/settings-migrations';
+import { STORE_NAME } from '../../main/electron/settings-migrations';
 import type { KeyValueStore } from '../../main/electron/settings-store';
 
 vi.mock('electron', () => import('./fake-electron'));
@@ -63,15 +63,7 @@ async function start(saved: Partial<Settings>): Promise<DesktopApp> {
     join(dir, `${STORE_NAME}.json`),
     JSON.stringify({ settings: { port: 0, keyCheckIntervalMinutes: 0, ...saved } }),
   );
-  const openStore = async (): Promise<KeyValueStore> => {
-    const conf = new Conf<Record<string, unknown>>({
-      projectName: 'gemgate-test',
-      cwd: dir,
-      configName: STORE_NAME,
-      ...storeOptions(),
-    });
-    return { get: (k) => conf.get(k), set: (k, v) => conf.set(k, v), path: conf.path };
-  };
+  const openStore = async (): Promise<KeyValueStore> => openConfStore(dir);
   const desktop = await startDesktopApp({
     createAdmin: () => ({}) as AdminApi,
     openStore,

@@ -7,12 +7,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import Conf from 'conf';
+import { openConfStore } from './conf-store';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AdminApi } from '../../shared/admin-contract';
 import { IPC_LOG_CHANNEL, desktopChannelOf, ipcChannelOf } from '../../shared/admin-transport';
 import type { KeyValueStore } from '../../main/electron/settings-store';
-import { STORE_NAME, storeOptions } from '../../main/electron/settings-migrations';
+import { STORE_NAME } from '../../main/electron/settings-migrations';
 import type { AdminHost } from '../../main/server/admin/admin-host';
 import type { DesktopApp, DesktopDeps } from '../../main/electron/desktop-app';
 
@@ -24,15 +24,7 @@ let dir: string;
 let running: DesktopApp | null = null;
 let adminHost: AdminHost | undefined;
 
-const openStore = async (): Promise<KeyValueStore> => {
-  const conf = new Conf<Record<string, unknown>>({
-    projectName: 'gemgate-test',
-    cwd: dir,
-    configName: STORE_NAME,
-    ...storeOptions(),
-  });
-  return { get: (k) => conf.get(k), set: (k, v) => conf.set(k, v), path: conf.path };
-};
+const openStore = async (): Promise<KeyValueStore> => openConfStore(dir);
 const fakeAdmin = { getStatus: async () => ({ fake: true }) } as unknown as AdminApi;
 
 const start = async (argv: string[] = [], more: Partial<DesktopDeps> = {}) => {

@@ -6,13 +6,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Conf from 'conf';
+import { openConfStore } from './conf-store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SECRET_MASK } from '../../shared/admin-contract';
 import { settingsDefaults } from '../../shared/settings-schema';
 import { createSecretCodec, SECRET_MARKER, type SafeStorageLike } from '../../main/electron/secrets';
 import { ElectronSettingsStore, type KeyValueStore } from '../../main/electron/settings-store';
-import { SETTINGS_FORMAT_VERSION, STORE_NAME, storeOptions } from '../../main/electron/settings-migrations';
+import { SETTINGS_FORMAT_VERSION, STORE_NAME } from '../../main/electron/settings-migrations';
 
 const KEY_A = 'AIzaSyA-secret-key-number-one-0000000001';
 const KEY_B = 'AIzaSyB-secret-key-number-two-0000000002';
@@ -30,15 +30,7 @@ const safeStorage = (available: boolean): SafeStorageLike => ({
 let dir: string;
 const file = () => join(dir, `${STORE_NAME}.json`);
 const rawFile = () => readFileSync(file(), 'utf8');
-const openConf = (): KeyValueStore => {
-  const conf = new Conf<Record<string, unknown>>({
-    projectName: 'gemgate-test',
-    cwd: dir,
-    configName: STORE_NAME,
-    ...storeOptions(),
-  });
-  return { get: (k) => conf.get(k), set: (k, v) => conf.set(k, v), path: conf.path };
-};
+const openConf = (): KeyValueStore => openConfStore(dir);
 const open = (encryption = true) =>
   new ElectronSettingsStore({
     store: openConf(),
