@@ -49,7 +49,7 @@ export const UI_TIMEOUT_MS = 8_000;
 // The renderer build
 
 /**
- * The same build as scripts/build-renderer.mjs (which has no output folder option): vite with the
+ * The same build as scripts/build-renderer.mjs, into a cache folder keyed by its inputs: vite with the
  * preact JSX runtime, relative asset URLs, es2022. Part of the cache key, so a change here rebuilds.
  */
 const BUILD_CONFIG = {
