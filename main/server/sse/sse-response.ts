@@ -34,6 +34,16 @@ export class SseResponse {
     this.#timer.unref();
   }
 
+  /** Sends the headers at once: for a stream that may stay silent at first, such as the live log. */
+  open(): void {
+    this.commit();
+    this.#reply.raw.flushHeaders();
+  }
+
+  /**
+   * Fixes status and headers. They leave with the first write, in the same packet as the first event:
+   * flushing them alone would cost a system call and let the client wait for the data behind them.
+   */
   commit(): void {
     if (this.#committed) return;
     this.#committed = true;
@@ -47,7 +57,6 @@ export class SseResponse {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    reply.raw.flushHeaders();
   }
 
   /** Resolves once the data is handed to the socket buffer, waiting for 'drain' when it is full. */

@@ -33,7 +33,7 @@ export function registerLogStream(app: FastifyInstance, log: LogBus, options: Lo
     // A hijacked reply skips onSend, where the admin context removes CORS headers: do it here.
     withoutCors(reply);
     const sse = new SseResponse(reply, keepAliveMs);
-    sse.commit();
+    sse.open();
     sse.armKeepAlive();
     const raw = reply.raw;
     let unsubscribe = (): void => undefined;
