@@ -80,4 +80,18 @@ export const extensionFor = (mimeType: string): string => IMAGE_MIME_EXTENSIONS[
 export const newImageId = (now: number, random: Buffer): string =>
   `${Math.max(0, Math.floor(now)).toString(36).padStart(9, '0')}-${random.toString('hex').slice(0, 16)}`;
 
+/**
+ * A new id that `taken` does not hold yet. 64 random bits make a clash practically impossible; an
+ * injected (test) random source may not, so the stores that know their ids ask for one not in use.
+ */
+export function unusedImageId(
+  now: () => number,
+  random: (size: number) => Buffer,
+  taken: { has(id: string): boolean },
+): string {
+  let id = newImageId(now(), random(8));
+  while (taken.has(id)) id = newImageId(now(), random(8));
+  return id;
+}
+
 export const IMAGE_ID_PATTERN = /^[0-9a-z]{9}-[0-9a-f]{16}$/;

@@ -17,7 +17,7 @@ import { EvictListeners, type EvictListener } from './evict-listeners';
 import {
   IMAGE_ID_PATTERN,
   extensionFor,
-  newImageId,
+  unusedImageId,
   type ImageStore,
   type ImageStoreCapabilities,
   type ImageStoreStats,
@@ -103,8 +103,7 @@ export class LocalImageStore implements ImageStore {
 
   async save(input: SaveImageInput): Promise<SavedImage> {
     const mimeType = requireServableMimeType(input.mimeType);
-    let id = newImageId(this.#o.now(), this.#random(8));
-    while (this.#images.has(id)) id = newImageId(this.#o.now(), this.#random(8));
+    const id = unusedImageId(this.#o.now, this.#random, this.#images);
     const fileName = `${id}.${extensionFor(mimeType)}`;
     await writeFileAtomic(join(this.#o.dir, fileName), input.bytes);
     this.#remember(id, { fileName, mimeType, bytes: input.bytes.length });

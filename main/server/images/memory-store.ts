@@ -8,7 +8,7 @@ import { EvictListeners, type EvictListener } from './evict-listeners';
 import {
   IMAGE_ID_PATTERN,
   extensionFor,
-  newImageId,
+  unusedImageId,
   type ImageStore,
   type ImageStoreCapabilities,
   type ImageStoreStats,
@@ -59,9 +59,7 @@ export class MemoryImageStore implements ImageStore {
 
   async save(input: SaveImageInput): Promise<SavedImage> {
     const mimeType = requireServableMimeType(input.mimeType);
-    let id = newImageId(this.#o.now(), this.#random(8));
-    // 64 random bits make a clash practically impossible; an injected (test) random source may not.
-    while (this.#images.has(id)) id = newImageId(this.#o.now(), this.#random(8));
+    const id = unusedImageId(this.#o.now, this.#random, this.#images);
     // A copy: the caller may reuse its buffer, and served bytes must never change under an id.
     const bytes = Buffer.from(input.bytes);
     this.#images.set(id, { bytes, mimeType });
