@@ -4,7 +4,7 @@
  * inline as a data URL, with a warning in the log — never lost, never a 500.
  */
 import type { GatewayCore } from '../core';
-import { absoluteImageUrl } from '../images/public-origin';
+import { saveAndLink } from '../images/save-and-link';
 import type { GeminiGenerateContentResponse, GeminiInlineData } from '../providers/gemini/gemini-types';
 
 export interface ImageLinks {
@@ -26,18 +26,17 @@ export const dataUrlOf = (image: GeminiInlineData): string => `data:${image.mime
 export function createImageLinks(core: GatewayCore, context: ImageContext): ImageLinks {
   const urls = new Map<GeminiInlineData, string>();
   const save = async (image: GeminiInlineData): Promise<void> => {
-    try {
-      const entry = await core.images.library.save(Buffer.from(image.data, 'base64'), image.mimeType, {
+    const url = await saveAndLink(
+      core,
+      { bytes: Buffer.from(image.data, 'base64'), mimeType: image.mimeType },
+      {
         source: 'chat',
         model: context.model,
         ...(context.prompt !== undefined ? { prompt: context.prompt } : {}),
-      });
-      urls.set(image, absoluteImageUrl(entry.url, context.origin));
-    } catch (err) {
-      core.log.warn(
-        `Could not store a generated image (${err instanceof Error ? err.message : String(err)}); it is returned inline instead.`,
-      );
-    }
+      },
+      context.origin,
+    );
+    if (url !== undefined) urls.set(image, url);
   };
   return {
     urlOf: (image) => urls.get(image) ?? dataUrlOf(image),

@@ -7,7 +7,7 @@
  */
 import { dataUrlOf } from '../chat/generated-images';
 import type { GatewayCore } from '../core';
-import { absoluteImageUrl } from '../images/public-origin';
+import { saveAndLink } from '../images/save-and-link';
 import type { Generation, ImagesUsage } from './generate-images';
 import type { DrawnImage } from './image-upstream';
 import type { ImageJob } from './parse-image-request';
@@ -21,26 +21,13 @@ export interface ImagesResponse {
 }
 
 /** The image's absolute link, or undefined when the store failed (already logged). */
-async function save(
-  core: GatewayCore,
-  image: DrawnImage,
-  job: ImageJob,
-  origin: string,
-): Promise<string | undefined> {
-  try {
-    const entry = await core.images.library.save(Buffer.from(image.data, 'base64'), image.mimeType, {
-      source: 'images-api',
-      model: job.model,
-      prompt: job.prompt,
-    });
-    return absoluteImageUrl(entry.url, origin);
-  } catch (err) {
-    core.log.warn(
-      `Could not store a generated image (${err instanceof Error ? err.message : String(err)}); it is returned inline instead.`,
-    );
-    return undefined;
-  }
-}
+const save = (core: GatewayCore, image: DrawnImage, job: ImageJob, origin: string) =>
+  saveAndLink(
+    core,
+    { bytes: Buffer.from(image.data, 'base64'), mimeType: image.mimeType },
+    { source: 'images-api', model: job.model, prompt: job.prompt },
+    origin,
+  );
 
 export async function deliverImages(
   core: GatewayCore,

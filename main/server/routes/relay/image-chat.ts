@@ -12,7 +12,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayCore } from '../../core';
 import { ApiError, asApiError, toOpenAIError } from '../../errors';
 import { newCompletionId } from '../../ids';
-import { absoluteImageUrl, publicOrigin } from '../../images/public-origin';
+import { publicOrigin } from '../../images/public-origin';
+import { saveAndLink } from '../../images/save-and-link';
 import {
   decodeGrokImage,
   imageCount,
@@ -39,19 +40,14 @@ interface ImageContext {
 async function linkOf(core: GatewayCore, image: GrokImage, ctx: ImageContext): Promise<string | undefined> {
   const decoded = decodeGrokImage(image);
   if (!decoded) return image.url;
-  try {
-    const entry = await core.images.library.save(decoded.bytes, decoded.mimeType, {
-      source: 'xai',
-      model: ctx.model,
-      prompt: ctx.prompt,
-    });
-    return absoluteImageUrl(entry.url, ctx.origin);
-  } catch (err) {
-    core.log.warn(
-      `Could not store a Grok image (${err instanceof Error ? err.message : String(err)}); it is returned inline instead.`,
-    );
-    return `data:${decoded.mimeType};base64,${decoded.bytes.toString('base64')}`;
-  }
+  const link = await saveAndLink(
+    core,
+    decoded,
+    { source: 'xai', model: ctx.model, prompt: ctx.prompt },
+    ctx.origin,
+    'a Grok image',
+  );
+  return link ?? `data:${decoded.mimeType};base64,${decoded.bytes.toString('base64')}`;
 }
 
 /** xAI's `{code, error}` message (wire-format §5.6), or the start of whatever it sent. */
