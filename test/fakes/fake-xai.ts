@@ -12,9 +12,9 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { makeJpeg } from './fake-gemini/jpeg';
+import { createRequestLog } from './request-log';
 
 export const FAKE_XAI_KEY = 'xai-FAKE-caller-own-key-0001';
-const DEFAULT_WAIT_MS = 5_000;
 
 export interface XaiRecordedRequest {
   method: string;
@@ -127,11 +127,8 @@ const usageOf = (prompt: number, completion: number, reasoning: number) => ({
 });
 
 export async function startFakeXai(options: FakeXaiOptions = {}): Promise<FakeXai> {
-  const requests: XaiRecordedRequest[] = [];
-  const waiters = new Set<{
-    predicate: (r: XaiRecordedRequest) => boolean;
-    resolve: (r: XaiRecordedRequest) => void;
-  }>();
+  const log = createRequestLog<XaiRecordedRequest>('fake-xai', (r) => `${r.method} ${r.target}`);
+  const { requests, notify } = log;
   const sockets = new Set<Socket>();
   const images = new Map<string, Buffer>();
   const generated: Buffer[] = [];
@@ -141,15 +138,6 @@ export async function startFakeXai(options: FakeXaiOptions = {}): Promise<FakeXa
   let eventDelayMs = 0;
   let closing = false;
   let origin = '';
-
-  const notify = (entry: XaiRecordedRequest) => {
-    for (const waiter of [...waiters]) {
-      if (waiter.predicate(entry)) {
-        waiters.delete(waiter);
-        waiter.resolve(entry);
-      }
-    }
-  };
 
   function chat(req: XaiRecordedRequest, res: ServerResponse): void {
     const body = req.body as Record<string, unknown> | undefined;
@@ -403,8 +391,7 @@ export async function startFakeXai(options: FakeXaiOptions = {}): Promise<FakeXa
         notify(entry);
       }
     });
-    requests.push(entry);
-    notify(entry);
+    log.record(entry);
     route(entry, res);
   }
 
@@ -448,25 +435,7 @@ export async function startFakeXai(options: FakeXaiOptions = {}): Promise<FakeXa
       dataUrlPrefix = false;
       eventDelayMs = 0;
     },
-    waitFor: (predicate, timeoutMs = DEFAULT_WAIT_MS) => {
-      const existing = requests.find(predicate);
-      if (existing) return Promise.resolve(existing);
-      return new Promise((resolve, reject) => {
-        const waiter = {
-          predicate,
-          resolve: (r: XaiRecordedRequest) => {
-            clearTimeout(timer);
-            resolve(r);
-          },
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          const seen = requests.map((r) => `${r.method} ${r.target}`).join(', ') || 'none';
-          reject(new Error(`fake-xai: no matching request within ${timeoutMs} ms (seen: ${seen})`));
-        }, timeoutMs);
-        waiters.add(waiter);
-      });
-    },
+    waitFor: log.waitFor,
     close: async () => {
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -12,14 +12,9 @@ import { errorPlan } from './plan';
 import { parseRoute, routeRequest, type FakeState } from './route-request';
 import { sendPlan, type Framing } from './send-plan';
 import type { FakeGemini, FakeGeminiOptions, RecordedRequest } from './types';
+import { createRequestLog } from '../request-log';
 
 export const DEFAULT_FAKE_KEY = 'AIzaFAKE-valid-key-0001';
-const DEFAULT_WAIT_MS = 5_000;
-
-interface Waiter {
-  predicate: (r: RecordedRequest) => boolean;
-  resolve: (r: RecordedRequest) => void;
-}
 
 function parseJson(raw: string): unknown {
   if (raw.trim() === '') return undefined;
@@ -38,8 +33,8 @@ function framingOf(action: string | undefined, query: Record<string, string>): F
 }
 
 export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<FakeGemini> {
-  const requests: RecordedRequest[] = [];
-  const waiters = new Set<Waiter>();
+  const log = createRequestLog<RecordedRequest>('fake-gemini', (r) => `${r.method} ${r.path}`);
+  const { requests, record, notify } = log;
   const sockets = new Set<Socket>();
   let closing = false;
   let responseCounter = 0;
@@ -55,21 +50,6 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     newResponseId: () => Buffer.from(`fake-response-${++responseCounter}`).toString('base64url'),
     newSignature: () => Buffer.from(`fake-thought-signature-${++signatureCounter}`).toString('base64'),
   };
-
-  function record(entry: RecordedRequest): void {
-    requests.push(entry);
-    notify(entry);
-  }
-
-  /** Offers an entry to the pending waiters; again after it changed (an abort), so they see that too. */
-  function notify(entry: RecordedRequest): void {
-    for (const waiter of [...waiters]) {
-      if (waiter.predicate(entry)) {
-        waiters.delete(waiter);
-        waiter.resolve(entry);
-      }
-    }
-  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = Date.now();
@@ -154,25 +134,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
       requests.length = 0;
       state.script = undefined;
     },
-    waitFor: (predicate, timeoutMs = DEFAULT_WAIT_MS) => {
-      const existing = requests.find(predicate);
-      if (existing) return Promise.resolve(existing);
-      return new Promise((resolve, reject) => {
-        const waiter: Waiter = {
-          predicate,
-          resolve: (r) => {
-            clearTimeout(timer);
-            resolve(r);
-          },
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          const seen = requests.map((r) => `${r.method} ${r.path}`).join(', ') || 'none';
-          reject(new Error(`fake-gemini: no matching request within ${timeoutMs} ms (seen: ${seen})`));
-        }, timeoutMs);
-        waiters.add(waiter);
-      });
-    },
+    waitFor: log.waitFor,
     close: async () => {
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
