@@ -11,8 +11,8 @@
  * once in each: otherwise a client over its own daily limit, retrying, would use up the whole
  * gateway's minute and lock everyone else out. So the hook works in two passes:
  * 1. peek at every limit that applies (the limiter's `{ increment: false }`, which reads the store
- *    without counting) and refuse, counting nothing, if one is already full — reported in the order
- *    of LIMITS, the gateway first;
+ *    without counting) and refuse, counting nothing, if one is already full — naming the full limit
+ *    that frees up last, so Retry-After holds;
  * 2. otherwise count the request in each, the caller's own first (access key, IP) and the gateway's
  *    last, and refuse at the first count that went over.
  * The race: the store is read and counted in separate steps, so requests whose hooks interleave
