@@ -110,8 +110,9 @@ describe('access keys', () => {
       messages: [{ role: 'user', content: 'hello from CI' }],
     });
     expect(answer.choices[0]!.message.content).toBeTruthy();
+    // One character changed — to one it is not already (a key ending in "x" made this pass through).
     const wrong = await e2e
-      .openai(`${full.slice(0, -1)}x`)
+      .openai(`${full.slice(0, -1)}${full.endsWith('x') ? 'y' : 'x'}`)
       .models.list()
       .catch((err: unknown) => err);
     expect(wrong).toBeInstanceOf(OpenAI.AuthenticationError);
