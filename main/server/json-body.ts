@@ -3,17 +3,49 @@
  * pollution (`__proto__`, `constructor.prototype`) — tens of milliseconds on a 28 MB image request.
  * Here a native substring search on the raw bytes decides: only a body that contains one of those
  * words at all (rare) goes through fastify's careful parser; every other body is plain JSON.parse.
+ * Routes that say so in their config (`largeDataUrls`, the chat route) first have their large data
+ * URLs cut out of the bytes (large-data-urls.ts), so those megabytes are never decoded or parsed.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from './errors';
+import { cutLargeDataUrls, rememberLargeDataUrls } from './large-data-urls';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Cut large base64 data URLs out of the JSON body before parsing (large-data-urls.ts). */
+    largeDataUrls?: boolean;
+  }
+}
 
 const PROTO = Buffer.from('__proto__');
 const CONSTRUCTOR = Buffer.from('constructor');
 /** JSON may spell any character as \uXXXX, so an escaped key must take the careful path as well. */
 const ESCAPE = Buffer.from('\\u');
 
+type Careful = (request: FastifyRequest, text: string) => unknown;
+
+function parseJson(request: FastifyRequest, raw: Buffer, careful: Careful): unknown {
+  const text = raw.toString('utf8');
+  if (raw.includes(PROTO) || raw.includes(CONSTRUCTOR) || raw.includes(ESCAPE)) {
+    return careful(request, text);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError('invalid_json', 'The request body is not valid JSON.');
+  }
+}
+
 export function registerJsonBodyParser(app: FastifyInstance, bodyLimit: number): void {
-  const careful = app.getDefaultJsonParser('error', 'error');
+  const fastifyParser = app.getDefaultJsonParser('error', 'error');
+  // Fastify's parser is callback-style (its type also allows a promise); it calls back at once.
+  const careful: Careful = (request, text) => {
+    let outcome: { error: Error | null; value?: unknown } | undefined;
+    void fastifyParser(request, text, (error, value) => (outcome = { error, value }));
+    if (!outcome) throw new Error('fastify JSON parser did not answer synchronously');
+    if (outcome.error) throw outcome.error;
+    return outcome.value;
+  };
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, body, done) => {
     const raw = body as Buffer;
@@ -21,19 +53,18 @@ export function registerJsonBodyParser(app: FastifyInstance, bodyLimit: number):
       done(new ApiError('invalid_json', 'The request body is empty; a JSON object was expected.'), undefined);
       return;
     }
-    const text = raw.toString('utf8');
-    if (raw.includes(PROTO) || raw.includes(CONSTRUCTOR) || raw.includes(ESCAPE)) {
-      // Fastify's parser is callback-style (its type also allows a promise).
-      void careful(request, text, done);
-      return;
-    }
-    let value: unknown;
     try {
-      value = JSON.parse(text);
-    } catch {
-      done(new ApiError('invalid_json', 'The request body is not valid JSON.'), undefined);
-      return;
+      const cut = request.routeOptions.config.largeDataUrls ? cutLargeDataUrls(raw) : undefined;
+      const value = parseJson(request, cut ? cut.json : raw, careful);
+      if (cut && typeof value === 'object' && value !== null) {
+        rememberLargeDataUrls(value, {
+          payloads: cut.payloads,
+          parseInFull: () => parseJson(request, raw, careful),
+        });
+      }
+      done(null, value);
+    } catch (error) {
+      done(error as Error, undefined);
     }
-    done(null, value);
   });
 }

@@ -3,11 +3,16 @@
  * thinking suffix, gather the history images that go back to Gemini, and convert to Gemini's body.
  */
 import type { GatewayCore } from '../core';
+import { mentionsToken } from '../large-data-urls';
 import { chatCompletionRequest, type ChatCompletionRequest } from '../openai/chat-request';
 import { parseBody } from '../openai/parse-request';
 import { toGeminiRequest, type RemoteMedia } from '../providers/gemini/convert-request';
 import { resubmittedRemoteRefs } from '../providers/gemini/history-images';
-import { serializeGeminiRequest, type RequestBody } from '../providers/gemini/serialize-request';
+import {
+  serializeGeminiRequest,
+  type CutPayloads,
+  type RequestBody,
+} from '../providers/gemini/serialize-request';
 import { resolveModel, type ResolvedModel } from '../providers/gemini/resolve-model';
 import { fetchHistoryMedia } from './history-media';
 
@@ -36,11 +41,23 @@ const lastUserText = (request: ChatCompletionRequest): string | undefined => {
   return text || undefined;
 };
 
+/**
+ * A payload cut out of the raw body (large-data-urls.ts) whose token did not end up in an inline-data
+ * field — a data URL sent as plain text, say. The body must then be parsed in full and prepared again.
+ */
+export class TokenOutsideInlineData extends Error {}
+
+const anyPieceMentionsToken = (body: RequestBody): boolean =>
+  typeof body === 'string'
+    ? mentionsToken(body)
+    : body.some((piece) => typeof piece === 'string' && mentionsToken(piece));
+
 export async function prepareChat(
   core: GatewayCore,
   request: ChatCompletionRequest,
   origin: string,
   signal: AbortSignal,
+  cut?: CutPayloads,
 ): Promise<PreparedChat> {
   const model = resolveModel(request.model);
   const settings = core.settings.get();
@@ -55,12 +72,14 @@ export async function prepareChat(
     lookupToolCall: (id) => core.toolCalls.lookup(id),
     ...(listedModel ? { listedModel } : {}),
   });
+  const body = serializeGeminiRequest(gemini, cut);
+  if (cut && anyPieceMentionsToken(body)) throw new TokenOutsideInlineData();
   return {
     request,
     model,
     origin,
     prompt: lastUserText(request),
-    body: serializeGeminiRequest(gemini),
+    body,
     stream: request.stream === true,
     includeUsage: request.stream_options?.include_usage === true,
   };

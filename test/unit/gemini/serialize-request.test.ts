@@ -55,4 +55,26 @@ describe('serializeGeminiRequest', () => {
     };
     expect((serializeGeminiRequest(request) as string[]).join('')).toBe(JSON.stringify(request));
   });
+
+  it('writes the bytes a cut-out token stands for, whatever the size of the token', () => {
+    const bytes = Buffer.from(big(1000, 5), 'latin1');
+    const token = 'GemgatePayloadToken0000000000000000000000000000000000'.slice(0, 52);
+    const request: GeminiGenerateContentRequest = {
+      contents: [
+        {
+          role: 'user',
+          parts: [{ text: 'what is it?' }, { inlineData: { mimeType: 'image/png', data: token } }],
+        },
+      ],
+    };
+    const body = serializeGeminiRequest(request, new Map([[token, bytes]]));
+    expect(Array.isArray(body)).toBe(true);
+    const pieces = body as readonly (string | Buffer)[];
+    expect(pieces[1]).toBe(bytes); // the very Buffer, written as is
+    const joined = Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+    const sent = JSON.parse(joined.toString()) as GeminiGenerateContentRequest;
+    expect(sent.contents[0]?.parts?.[1]?.inlineData?.data).toBe(bytes.toString('latin1'));
+    expect(bodyLength(body)).toBe(joined.length);
+    expect(request.contents[0]?.parts?.[1]?.inlineData?.data).toBe(token);
+  });
 });
