@@ -1,13 +1,14 @@
 /**
  * The two hooks every request passes: its state is created on arrival, and when it ends — answered,
- * or abandoned by a client that disconnected first ('finish' never comes then) — its access-key use
- * is settled and its one log entry written. Kept to one callback-style hook each: they run on every
+ * or abandoned by a client that disconnected first ('finish' never comes then: its upstream call is
+ * aborted) — its access-key use is settled and its one log entry written. Kept to one callback-style hook each: they run on every
  * request, and async hooks cost a promise apiece.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { settleAccessKeyUse } from './access/access-control';
 import type { GatewayCore } from './core';
 import { CLIENT_CLOSED, logRequest } from './logging/request-log';
+import { newRequestState } from './request-state';
 
 function finish(core: GatewayCore, request: FastifyRequest, status: number): void {
   const state = request.gemgate;
@@ -24,11 +25,15 @@ function finish(core: GatewayCore, request: FastifyRequest, status: number): voi
 
 export function registerRequestLifecycle(app: FastifyInstance, core: GatewayCore): void {
   app.addHook('onRequest', (request, reply, done) => {
-    request.gemgate = { startedAt: core.now(), logged: false };
+    request.gemgate = newRequestState(core.now());
     core.metrics.requestStarted(request.gemgate);
     const raw = reply.raw;
     raw.once('close', () => {
-      if (!raw.writableFinished) finish(core, request, CLIENT_CLOSED);
+      if (raw.writableFinished) return;
+      const state = request.gemgate;
+      state.clientGone = true;
+      state.abort?.abort(new Error('client disconnected'));
+      finish(core, request, CLIENT_CLOSED);
     });
     done();
   });

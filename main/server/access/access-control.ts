@@ -83,7 +83,9 @@ export function registerAccessControl(app: FastifyInstance, core: GatewayCore): 
   });
   app.addHook('onClose', async () => unsubscribe());
 
-  app.addHook('onRequest', async (request) => {
+  // Callback-style, not async: this runs on every request, and an async hook costs a promise and a
+  // microtask hop apiece. A refusal is thrown by `admit` and handed to `done`.
+  const admit = (request: FastifyRequest): void => {
     const settings = core.settings.get();
     const policy = policyOf(settings);
     const state = request.gemgate;
@@ -132,11 +134,21 @@ export function registerAccessControl(app: FastifyInstance, core: GatewayCore): 
       return;
     }
     throw refuse(core, bucket, dialect, token !== undefined, locked);
+  };
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      admit(request);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done(); // outside the try: it runs the next hooks, whose errors are not ours to report
   });
 
-  app.addHook('preHandler', async (request, reply) => {
+  // Only a request that may be an `auth` command has work to do here; every other one passes
+  // synchronously (callback-style, for the same reason as above).
+  const answerPending = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const state = request.gemgate;
-    if (state.access !== 'pending') return;
     const password = authCommandPassword(request.body);
     if (password === undefined) {
       const bucket = ipBucket(state.ip ?? request.ip);
@@ -148,7 +160,15 @@ export function registerAccessControl(app: FastifyInstance, core: GatewayCore): 
         core.credentialThrottle.lockedFor(bucket),
       );
     }
-    return answerAuthCommand(core, request, reply, password);
+    await answerAuthCommand(core, request, reply, password);
+  };
+  app.addHook('preHandler', (request, reply, done) => {
+    if (request.gemgate.access !== 'pending') {
+      done();
+      return;
+    }
+    // Either answered here or refused: a pending request never reaches its handler.
+    answerPending(request, reply).catch((err: unknown) => done(err as Error));
   });
 }
 

@@ -119,12 +119,8 @@ export async function registerRateLimits(app: FastifyInstance, core: GatewayCore
     );
   };
 
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.method === 'OPTIONS' || apiDialectOfRequest(request) === undefined) return;
-    // Checked first so a limit that is off, or does not apply, costs nothing.
-    const applying = limiters.filter(
-      ({ limit }) => limit.max(request, core) > 0 && limit.key(request) !== undefined,
-    );
+  type Applying = typeof limiters;
+  const enforce = async (request: FastifyRequest, reply: FastifyReply, applying: Applying) => {
     // A peek reports the count so far: no place left means this request would go over. When several
     // limits are full, the one that frees up last is named, so Retry-After is not a false promise.
     let full: { limit: LimitSpec; state: LimitResult } | undefined;
@@ -140,5 +136,24 @@ export async function registerRateLimits(app: FastifyInstance, core: GatewayCore
       const result = await check(request);
       if (result.isExceeded) throw limitReached(request, reply, limit, result);
     }
+  };
+  // Callback-style, not async: every request passes here, and one whose limits are all off (or do
+  // not apply) then costs no promise at all.
+  app.addHook('preHandler', (request, reply, done) => {
+    if (request.method === 'OPTIONS' || apiDialectOfRequest(request) === undefined) {
+      done();
+      return;
+    }
+    const applying = limiters.filter(
+      ({ limit }) => limit.max(request, core) > 0 && limit.key(request) !== undefined,
+    );
+    if (applying.length === 0) {
+      done();
+      return;
+    }
+    enforce(request, reply, applying).then(
+      () => done(),
+      (err: unknown) => done(err as Error),
+    );
   });
 }

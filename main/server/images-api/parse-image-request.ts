@@ -5,6 +5,7 @@
  * and dropped, so OpenAI clients that always send them keep working. Pure.
  */
 import { z } from 'zod';
+import { opt } from '../openai/optional-field';
 import { ApiError } from '../errors';
 import { parseBody } from '../openai/parse-request';
 import { capabilitiesOf } from '../providers/gemini/model-capabilities';
@@ -42,8 +43,6 @@ export interface ImageJob {
   images: InputImage[];
   mask?: InputImage;
 }
-
-const opt = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
 
 /** Form fields are strings: `"2"` is read as 2 (a JSON body may do the same). */
 const countOf = (value: unknown): unknown =>

@@ -26,10 +26,11 @@ const XAI_KEY = /\bxai-[A-Za-z0-9_-]{20,}/g;
 const ACCESS_KEY = /\bsk-[A-Za-z0-9_-]{8,}/g;
 
 /**
- * Every pattern below starts with one of these literals: one cheap test lets the common case — a log
- * line with nothing secret in it, on every request — skip five regex replacements.
+ * Matches wherever any pattern below could: one cheap test lets the common case — a log line with
+ * nothing secret in it, on every request — skip five regex replacements. The key patterns keep their
+ * length here, so an already masked key (`AIza…0001`, in every request's log line) does not count.
  */
-const MAYBE_SECRET = /AIza|key=|bearer|xai-|sk-/i;
+const MAYBE_SECRET = /AIza[0-9A-Za-z_-]{35}|key=|bearer|xai-[A-Za-z0-9_-]{20}|sk-[A-Za-z0-9_-]{8}/i;
 
 export function redactSecrets(text: string, extraSecrets: readonly string[] = []): string {
   let out = text;

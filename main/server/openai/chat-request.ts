@@ -4,8 +4,7 @@
  * dropped, `null` counts as absent (many clients send `"stop": null`, `"tools": null`).
  */
 import { z } from 'zod';
-
-const opt = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
+import { opt } from './optional-field';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const imageUrlPart = z.object({

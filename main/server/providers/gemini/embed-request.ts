@@ -4,6 +4,7 @@
  * Gemini equivalent (Google tokenises itself) and are refused rather than guessed at. Pure.
  */
 import { z } from 'zod';
+import { opt } from '../../openai/optional-field';
 import { ApiError } from '../../errors';
 import { parseBody } from '../../openai/parse-request';
 import { stripModelsPrefix } from './model-catalog';
@@ -11,8 +12,6 @@ import { resolveModel } from './resolve-model';
 
 /** OpenAI's own limit on inputs per request. */
 export const MAX_EMBEDDING_INPUTS = 2048;
-
-const opt = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
 
 const embeddingsSchema = z.object({
   model: z.string().min(1),
