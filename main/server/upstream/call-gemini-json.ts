@@ -44,9 +44,13 @@ export async function callGeminiJson<T>(
       let status: number;
       let text: string;
       try {
-        const res = await core.gemini.call({ ...request, key: lease.key, signal });
-        status = res.statusCode;
-        text = await res.body.text();
+        ({ statusCode: status, text } = await core.gemini.callBuffered({
+          model: request.model,
+          action: request.action,
+          body: request.body,
+          key: lease.key,
+          signal,
+        }));
       } catch (err) {
         return { kind: 'failed', failure: classifyNetworkFailure(err) };
       }

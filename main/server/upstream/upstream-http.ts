@@ -4,6 +4,7 @@
  * set per call) — and the timing of each call for the metrics.
  */
 import { Agent, type Dispatcher } from 'undici';
+import type { OnHeaders } from './buffered-response';
 
 export const createUpstreamAgent = (connectTimeoutMs: number): Agent =>
   new Agent({
@@ -55,4 +56,11 @@ export function timed(
       throw err;
     },
   );
+}
+
+/** The same report for a buffered call (buffered-response.ts), told by its handler when headers came. */
+export function headersTimer(observe: ObserveCall | undefined, action: string): OnHeaders | undefined {
+  if (!observe) return undefined;
+  const started = performance.now();
+  return (status) => observe(action, status, (performance.now() - started) / 1000);
 }

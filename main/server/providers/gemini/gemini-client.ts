@@ -5,7 +5,14 @@
  * thinking model may stay silent for minutes between events.
  */
 import { request, type Agent, type Dispatcher } from 'undici';
-import { createUpstreamAgent, timed, upstreamBase, type ObserveCall } from '../../upstream/upstream-http';
+import { requestBuffered, type BufferedResponse } from '../../upstream/buffered-response';
+import {
+  createUpstreamAgent,
+  headersTimer,
+  timed,
+  upstreamBase,
+  type ObserveCall,
+} from '../../upstream/upstream-http';
 import { bodyLength, type RequestBody } from './serialize-request';
 
 export type GeminiAction =
@@ -72,10 +79,23 @@ export class GeminiClient {
     return timed(this.#options.observe, call.action, this.#call(call));
   }
 
+  /**
+   * The same call with the whole answer read into a string: what non-streamed calls need, without
+   * a stream per answer (buffered-response.ts).
+   */
+  callBuffered(call: GeminiCall): Promise<BufferedResponse> {
+    const onHeaders = headersTimer(this.#options.observe, call.action);
+    return requestBuffered(this.#agent, this.#requestOptions(call), call.signal, onHeaders);
+  }
+
   #call(call: GeminiCall): Promise<GeminiResponse> {
+    return this.#agent.request({ ...this.#requestOptions(call), signal: call.signal });
+  }
+
+  #requestOptions(call: GeminiCall): Dispatcher.DispatchOptions {
     const { origin, prefix } = upstreamBase(this.#options.baseUrl());
     // Straight to the Agent with origin and path: the top-level request(url) parses a URL per call.
-    return this.#agent.request({
+    return {
       origin,
       path: `${prefix}/v1beta/models/${call.model}:${call.action}${call.sse ? '?alt=sse' : ''}`,
       method: 'POST',
@@ -88,11 +108,10 @@ export class GeminiClient {
       },
       // undici documents Iterable bodies (docs/api/Dispatcher.md) but its typings omit them.
       body: call.body as string,
-      signal: call.signal,
       headersTimeout: this.#options.responseTimeoutMs(),
       // Streams may be silent for minutes while the model thinks: no body timeout for them.
       bodyTimeout: call.sse ? 0 : (this.#options.bodyTimeoutMs ?? this.#options.responseTimeoutMs()),
-    });
+    };
   }
 
   /**
