@@ -5,6 +5,7 @@
  * the gate through a URL the router decodes (`/%761/…`) or an absolute-form request-target.
  */
 import { connect } from 'node:net';
+import { Pool } from 'undici';
 import OpenAI, { AuthenticationError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { settingsDefaults } from '../../shared/settings-schema';
@@ -245,5 +246,35 @@ describe('brute-force guard on the API key', () => {
     const body = (await res.json()) as { choices: { message: { content: string } }[] };
     expect(body.choices[0]?.message.content).toContain('Authorised');
     gw.core.authorisedIps.revokeAll();
+  });
+});
+
+describe('one keep-alive connection', () => {
+  it('keeps asking for the password, and a changed password shuts out the old one at once', async () => {
+    const pool = new Pool(gw.url, { connections: 1, pipelining: 1 });
+    const send = async (token: string) => {
+      const res = await pool.request({
+        method: 'POST',
+        path: '/v1/chat/completions',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(CHAT),
+      });
+      await res.body.text();
+      return res.statusCode;
+    };
+    try {
+      expect(await send(PASSWORD)).toBe(200);
+      expect(await send(PASSWORD)).toBe(200);
+      expect(await send(WRONG)).toBe(401);
+      expect(await send(PASSWORD)).toBe(200);
+      gw.settings.update({ password: 'a-new-Password-7' });
+      expect(await send(PASSWORD)).toBe(401);
+      expect(await send('a-new-Password-7')).toBe(200);
+      expect(pool.stats.connected).toBe(1); // all of it on the one connection
+    } finally {
+      gw.settings.update({ password: PASSWORD });
+      gw.core.credentialThrottle.clear('127.0.0.1');
+      await pool.close();
+    }
   });
 });

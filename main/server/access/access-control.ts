@@ -19,6 +19,7 @@ import { authCommandPassword, authReply, authReplyChunks } from './auth-command'
 import { resolveClientIp } from './client-ip';
 import { ipBucket, normalizeIp } from './ip-match';
 import { secretEquals } from './constant-time';
+import { isPassword } from './proven-connections';
 import { bearerToken, geminiStyleToken } from './credentials';
 import { routedPath } from './request-path';
 
@@ -106,7 +107,7 @@ export function registerAccessControl(app: FastifyInstance, core: GatewayCore): 
     const bucket = ipBucket(state.ip);
     const locked = token === undefined ? 0 : core.credentialThrottle.lockedFor(bucket);
     if (token !== undefined && locked === 0) {
-      if (secretEquals(token, settings.password)) {
+      if (isPassword(request.socket, token, settings.password)) {
         state.access = 'password';
         return;
       }

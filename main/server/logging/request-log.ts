@@ -45,15 +45,16 @@ export function logRequest(core: GatewayCore, request: FastifyRequest, status: n
   core.log.publish(level, describe(fields), fields);
   // Usage charts count model calls (refusals before a model was even read are not usage).
   if (state.model !== undefined) {
+    // One object literal, absent values as undefined: the recorder treats both alike.
     core.usage.record({
       time: state.startedAt,
       model: state.model,
-      ...(state.keyId !== undefined ? { keyId: state.keyId } : {}),
-      ...(state.ticket ? { accessKeyId: state.ticket.keyId } : {}),
+      keyId: state.keyId,
+      accessKeyId: state.ticket?.keyId,
       ok: status < 400 && state.errorCode === undefined,
-      ...(state.promptTokens !== undefined ? { promptTokens: state.promptTokens } : {}),
-      ...(state.completionTokens !== undefined ? { completionTokens: state.completionTokens } : {}),
-      ...(state.reasoningTokens !== undefined ? { reasoningTokens: state.reasoningTokens } : {}),
+      promptTokens: state.promptTokens,
+      completionTokens: state.completionTokens,
+      reasoningTokens: state.reasoningTokens,
     });
   }
 }
