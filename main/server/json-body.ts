@@ -4,11 +4,14 @@
  * Here a native substring search on the raw bytes decides: only a body that contains one of those
  * words at all (rare) goes through fastify's careful parser; every other body is plain JSON.parse.
  * Routes that say so in their config (`largeDataUrls`, the chat route) first have their large data
- * URLs cut out of the bytes (large-data-urls.ts), so those megabytes are never decoded or parsed.
+ * URLs cut out of the bytes as they arrived (large-data-urls.ts), so those megabytes are never
+ * joined, decoded or parsed.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from './errors';
-import { cutLargeDataUrls, rememberLargeDataUrls } from './large-data-urls';
+import { ByteRope } from './byte-rope';
+import { cutLargeDataUrls, LARGE_DATA_URL, rememberLargeDataUrls } from './large-data-urls';
+import { readBodyChunks } from './read-body';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -47,24 +50,40 @@ export function registerJsonBodyParser(app: FastifyInstance, bodyLimit: number):
     return outcome.value;
   };
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, body, done) => {
-    const raw = body as Buffer;
-    if (raw.length === 0) {
+  // No parseAs: read-body.ts hands over the chunks as they came (bodyLimit enforced as fastify would),
+  // so a large body that is mostly data URLs is never joined into one copy.
+  app.addContentTypeParser('application/json', (request, payload, done) => {
+    const limit = request.routeOptions.bodyLimit ?? bodyLimit;
+    readBodyChunks(payload, request.headers['content-length'], limit, (error, chunks, length) => {
+      if (error) done(error, undefined);
+      else parseChunks(request, chunks, length, done);
+    });
+  });
+
+  function parseChunks(
+    request: FastifyRequest,
+    chunks: Buffer[],
+    length: number,
+    done: (error: Error | null, value: unknown) => void,
+  ) {
+    if (length === 0) {
       done(new ApiError('invalid_json', 'The request body is empty; a JSON object was expected.'), undefined);
       return;
     }
+    const whole = () => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length));
     try {
-      const cut = request.routeOptions.config.largeDataUrls ? cutLargeDataUrls(raw) : undefined;
-      const value = parseJson(request, cut ? cut.json : raw, careful);
+      const wantsCut = request.routeOptions.config.largeDataUrls && length >= LARGE_DATA_URL;
+      const cut = wantsCut ? cutLargeDataUrls(new ByteRope(chunks)) : undefined;
+      const value = parseJson(request, cut ? cut.json : whole(), careful);
       if (cut && typeof value === 'object' && value !== null) {
         rememberLargeDataUrls(value, {
           payloads: cut.payloads,
-          parseInFull: () => parseJson(request, raw, careful),
+          parseInFull: () => parseJson(request, whole(), careful),
         });
       }
       done(null, value);
     } catch (error) {
       done(error as Error, undefined);
     }
-  });
+  }
 }

@@ -1,8 +1,8 @@
 /**
  * Large base64 data URLs are cut out of a chat request's raw JSON before it is parsed. A 20 MB image
- * is ~28 MB of base64: decoding the body to a string and JSON.parse-ing it would copy and scan all
- * of it twice, only for the text to be written upstream unchanged. Instead each such payload stays
- * a view of the received bytes; the JSON keeps a short token in its place (`data:image/png;base64,
+ * is ~28 MB of base64: joining the body's chunks, decoding it to a string and JSON.parse-ing it would
+ * copy and scan all of it three times, only for the text to be written upstream unchanged. Instead
+ * each such payload stays views of the chunks as they were received (byte-rope.ts); the JSON keeps a short token in its place (`data:image/png;base64,
  * <token>`), conversion carries the token like any base64 text, and serialize-request.ts writes the
  * original bytes where the token ends up in the upstream body.
  *
@@ -13,6 +13,7 @@
  * than an inline-data field (a data URL sent as plain text), the caller parses the body in full.
  */
 import { randomUUID } from 'node:crypto';
+import type { ByteRope } from './byte-rope';
 import { isCanonicalBase64Bytes } from './providers/gemini/data-url';
 
 /** Below this, cutting saves less than it costs. Matches serialize-request.ts. */
@@ -31,8 +32,8 @@ const TOKEN_PREFIX = `GemgatePayload${randomUUID().replaceAll('-', '')}`;
 const tokenFor = (n: number) => `${TOKEN_PREFIX}${String(n).padStart(6, '0')}`;
 
 export interface LargeDataUrls {
-  /** Token → the base64 bytes it stands for (views of the request body, not copies). */
-  readonly payloads: ReadonlyMap<string, Buffer>;
+  /** Token → the base64 bytes it stands for (views of the received chunks, not copies). */
+  readonly payloads: ReadonlyMap<string, readonly Buffer[]>;
   /** The body parsed as sent, no tokens: for a body where a token would land outside inline data. */
   parseInFull(): unknown;
 }
@@ -41,22 +42,23 @@ export interface LargeDataUrls {
 export const mentionsToken = (text: string): boolean => text.includes(TOKEN_PREFIX);
 
 /** JSON whitespace before a value; a string value follows `:`, `,` or `[`. */
-function opensStringValue(raw: Buffer, quote: number): boolean {
+function opensStringValue(raw: ByteRope, quote: number): boolean {
   let i = quote - 1;
-  while (i >= 0 && (raw[i] === 0x20 || raw[i] === 0x0a || raw[i] === 0x0d || raw[i] === 0x09)) i--;
-  const before = raw[i];
-  return before === 0x3a || before === 0x2c || before === 0x5b;
+  let c = raw.at(i);
+  while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = raw.at(--i);
+  return c === 0x3a || c === 0x2c || c === 0x5b;
 }
 
 /** The header between the opening quote and `;base64,` is `data:` + printable ASCII, no quote or escape. */
-function isDataHeader(raw: Buffer, from: number, to: number): boolean {
+function isDataHeader(raw: ByteRope, from: number, to: number): boolean {
   if (to - from > MAX_HEADER || to - from < DATA.length) return false;
+  const header = raw.copy(from, to);
   for (let i = 0; i < DATA.length; i++) {
     // Lower-case the letters (`DATA:` is a valid scheme spelling); ':' is unchanged by | 0x20.
-    if ((raw[from + i]! | 0x20) !== DATA[i]) return false;
+    if ((header[i]! | 0x20) !== DATA[i]) return false;
   }
-  for (let i = from + DATA.length; i < to; i++) {
-    const c = raw[i]!;
+  for (let i = DATA.length; i < header.length; i++) {
+    const c = header[i]!;
     if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) return false;
   }
   return true;
@@ -65,39 +67,39 @@ function isDataHeader(raw: Buffer, from: number, to: number): boolean {
 export interface CutBody {
   /** The JSON with every large payload replaced by its token. */
   json: Buffer;
-  payloads: Map<string, Buffer>;
+  payloads: Map<string, Buffer[]>;
 }
 
 /** Cuts the large data URL payloads out of a raw JSON body; `undefined` when there are none. */
-export function cutLargeDataUrls(raw: Buffer): CutBody | undefined {
+export function cutLargeDataUrls(raw: ByteRope): CutBody | undefined {
   if (raw.length < LARGE_DATA_URL) return undefined;
-  const pieces: Buffer[] = [];
-  const payloads = new Map<string, Buffer>();
+  const json: Buffer[] = [];
+  const payloads = new Map<string, Buffer[]>();
   let copiedTo = 0;
   for (let mark = raw.indexOf(MARK); mark !== -1;) {
     const start = mark + MARK.length;
     const close = raw.indexOf(QUOTE, start);
     if (close === -1) break;
-    const open = raw.lastIndexOf(QUOTE, mark);
-    const payload = raw.subarray(start, close);
+    const open = raw.lastIndexOf(QUOTE, mark, mark - MAX_HEADER - 1);
     if (
-      payload.length >= LARGE_DATA_URL &&
+      close - start >= LARGE_DATA_URL &&
       open >= copiedTo &&
       opensStringValue(raw, open) &&
-      isDataHeader(raw, open + 1, mark) &&
-      !payload.includes(BACKSLASH) &&
-      isCanonicalBase64Bytes(payload)
+      isDataHeader(raw, open + 1, mark)
     ) {
-      const token = tokenFor(payloads.size);
-      payloads.set(token, payload);
-      pieces.push(raw.subarray(copiedTo, start), Buffer.from(token, 'latin1'));
-      copiedTo = close;
+      const payload = raw.pieces(start, close);
+      if (!payload.some((piece) => piece.includes(BACKSLASH)) && isCanonicalBase64Bytes(payload)) {
+        const token = tokenFor(payloads.size);
+        payloads.set(token, payload);
+        json.push(raw.copy(copiedTo, start), Buffer.from(token, 'latin1'));
+        copiedTo = close;
+      }
     }
     mark = raw.indexOf(MARK, close + 1);
   }
   if (payloads.size === 0) return undefined;
-  pieces.push(raw.subarray(copiedTo));
-  return { json: Buffer.concat(pieces), payloads };
+  json.push(raw.copy(copiedTo, raw.length));
+  return { json: Buffer.concat(json), payloads };
 }
 
 /** Parsed bodies → their cut payloads. Weak: the entry goes with the request's body. */

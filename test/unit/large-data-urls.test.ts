@@ -4,8 +4,9 @@
  * place of the payloads.
  */
 import { describe, expect, it } from 'vitest';
+import { ByteRope } from '../../main/server/byte-rope';
 import {
-  cutLargeDataUrls,
+  cutLargeDataUrls as cutRope,
   LARGE_DATA_URL,
   largeDataUrlsOf,
   mentionsToken,
@@ -20,8 +21,47 @@ const chat = (...parts: unknown[]) => ({
   messages: [{ role: 'user', content: parts }],
 });
 
+const split = (bytes: Buffer, size: number): Buffer[] => {
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
+  return chunks;
+};
+
+interface Cut {
+  json: Buffer;
+  payloads: Map<string, Buffer>;
+}
+
+/**
+ * Cuts the body as one chunk and as it might arrive from a socket — 64 KiB, odd sizes, a few bytes
+ * at a time so every marker, header and base64 group is split somewhere — and requires the same
+ * result from each. Payloads come back joined, for the assertions.
+ */
+function cutLargeDataUrls(bytes: Buffer): Cut | undefined {
+  const runs = [[bytes], split(bytes, 65_536), split(bytes, 4_093), split(bytes, 61), split(bytes, 5)].map(
+    (chunks) => {
+      const cut = cutRope(new ByteRope(chunks));
+      return (
+        cut && {
+          json: cut.json,
+          payloads: new Map([...cut.payloads].map(([token, pieces]) => [token, Buffer.concat(pieces)])),
+        }
+      );
+    },
+  );
+  // Buffer#equals, not toEqual: a generic deep comparison of megabytes takes seconds.
+  const summary = (run: Cut | undefined) =>
+    run && { json: run.json.toString('latin1'), payloads: [...run.payloads].map(([t, b]) => [t, b.length]) };
+  for (const run of runs.slice(1)) {
+    expect(summary(run)).toEqual(summary(runs[0]));
+    for (const [token, bytes] of run?.payloads ?? [])
+      expect(bytes.equals(runs[0]!.payloads.get(token)!)).toBe(true);
+  }
+  return runs[0];
+}
+
 /** The body the cut JSON parses to, with every token put back: must equal the original. */
-function restored(cut: NonNullable<ReturnType<typeof cutLargeDataUrls>>): unknown {
+function restored(cut: Cut): unknown {
   let text = cut.json.toString('utf8');
   for (const [token, bytes] of cut.payloads) text = text.replace(token, bytes.toString('latin1'));
   return JSON.parse(text);
@@ -57,10 +97,13 @@ describe('cutLargeDataUrls', () => {
     expect(restored(cut)).toEqual(body);
   });
 
-  it('keeps the payload a view of the received bytes, not a copy', () => {
+  it('keeps the payload views of the received chunks, not a copy', () => {
     const body = raw(chat(imagePart(`data:image/png;base64,${payload(3)}`)));
-    const [bytes] = cutLargeDataUrls(body)!.payloads.values();
-    expect(bytes!.buffer).toBe(body.buffer);
+    const chunks = split(body, 65_536);
+    const [pieces] = cutRope(new ByteRope(chunks))!.payloads.values();
+    expect(pieces!.length).toBeGreaterThan(1);
+    for (const piece of pieces!) expect(chunks.some((c) => c.buffer === piece.buffer)).toBe(true);
+    expect(Buffer.concat(pieces!).toString()).toBe(payload(3));
   });
 
   it.each([
@@ -117,7 +160,7 @@ describe('cutLargeDataUrls', () => {
 describe('largeDataUrlsOf', () => {
   it('finds what was remembered for exactly this parsed body', () => {
     const body = { a: 1 };
-    const urls = { payloads: new Map<string, Buffer>(), parseInFull: () => ({}) };
+    const urls = { payloads: new Map<string, Buffer[]>(), parseInFull: () => ({}) };
     rememberLargeDataUrls(body, urls);
     expect(largeDataUrlsOf(body)).toBe(urls);
     expect(largeDataUrlsOf({ a: 1 })).toBeUndefined();

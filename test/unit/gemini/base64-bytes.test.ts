@@ -75,4 +75,32 @@ describe('isCanonicalBase64Bytes', () => {
       { numRuns: 3000 },
     );
   });
+
+  it('gives the same answer for the bytes in pieces, however they are cut', () => {
+    const text = fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 40 }).map((b) => Buffer.from(b).toString('base64')),
+      fc.stringMatching(/^[A-Za-z0-9+/=*-]{0,24}$/),
+    );
+    fc.assert(
+      fc.property(text, fc.array(fc.nat(), { maxLength: 8 }), (s, cuts) => {
+        const bytes = latin1(s);
+        const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        const pieces = [0, ...at].map((from, i) => bytes.subarray(from, [...at, bytes.length][i]));
+        expect(isCanonicalBase64Bytes(pieces)).toBe(isCanonicalBase64Bytes(bytes));
+      }),
+      { numRuns: 3000 },
+    );
+    const big = latin1(Buffer.alloc(200_000, 9).toString('base64'));
+    const odd = [big.subarray(0, 65_537), big.subarray(65_537, 65_538), big.subarray(65_538)];
+    expect(isCanonicalBase64Bytes(odd)).toBe(true);
+    const spoilt = Buffer.from(big);
+    spoilt[65_537] = 0x2a; // '*', in the one-byte piece
+    expect(
+      isCanonicalBase64Bytes([
+        spoilt.subarray(0, 65_537),
+        spoilt.subarray(65_537, 65_538),
+        spoilt.subarray(65_538),
+      ]),
+    ).toBe(false);
+  });
 });

@@ -56,7 +56,7 @@ describe('serializeGeminiRequest', () => {
     expect((serializeGeminiRequest(request) as string[]).join('')).toBe(JSON.stringify(request));
   });
 
-  it('writes the bytes a cut-out token stands for, whatever the size of the token', () => {
+  it('writes the bytes a cut-out token stands for, in their pieces, whatever the size of the token', () => {
     const bytes = Buffer.from(big(1000, 5), 'latin1');
     const token = 'GemgatePayloadToken0000000000000000000000000000000000'.slice(0, 52);
     const request: GeminiGenerateContentRequest = {
@@ -67,10 +67,15 @@ describe('serializeGeminiRequest', () => {
         },
       ],
     };
-    const body = serializeGeminiRequest(request, new Map([[token, bytes]]));
+    const body = serializeGeminiRequest(
+      request,
+      new Map([[token, [bytes.subarray(0, 10), bytes.subarray(10)]]]),
+    );
     expect(Array.isArray(body)).toBe(true);
     const pieces = body as readonly (string | Buffer)[];
-    expect(pieces[1]).toBe(bytes); // the very Buffer, written as is
+    // The very bytes, in the pieces they came in, written as they are.
+    expect((pieces[1] as Buffer).buffer).toBe(bytes.buffer);
+    expect((pieces[2] as Buffer).buffer).toBe(bytes.buffer);
     const joined = Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
     const sent = JSON.parse(joined.toString()) as GeminiGenerateContentRequest;
     expect(sent.contents[0]?.parts?.[1]?.inlineData?.data).toBe(bytes.toString('latin1'));

@@ -56,23 +56,51 @@ const UNDERSCORE = 0x5f;
 const DECODE_CHUNK = 64 * 1024;
 const scratch = Buffer.allocUnsafe((DECODE_CHUNK / 4) * 3);
 
+/** Decodes `text` (whole 4-character groups) into the scratch buffer; the number of bytes it gave. */
+const decodedBytes = (text: string): number => scratch.write(text, 'base64');
+
 /**
- * Whether raw bytes (a payload cut out of a request body) are canonical base64 without whitespace —
- * the same rule as `normaliseBase64`, five times faster than a regex scan over the equivalent string.
- * Node's decoder is native but lenient: it skips characters outside the alphabet, stops at the
- * first `=`, and also takes the URL-safe `-` and `_`. So those two are refused first, non-ASCII is
- * refused (a byte ≥ 0x80 would be skipped), and then the bytes decode to exactly the length that
- * canonical base64 of this length must have, or they contained something that was skipped.
+ * Whether raw bytes (a payload cut out of a request body, maybe in several pieces as it arrived) are
+ * canonical base64 without whitespace — the same rule as `normaliseBase64`, five times faster than
+ * a regex scan over the equivalent string. Node's decoder is native but lenient: it skips characters
+ * outside the alphabet, stops at the first `=`, and also takes the URL-safe `-` and `_`. So those
+ * two are refused first, non-ASCII is refused (a byte ≥ 0x80 would be skipped), and then the bytes
+ * decode to exactly the length that canonical base64 of this length must have, or they contained
+ * something that was skipped. Groups of four that straddle two pieces are decoded on their own.
  */
-export function isCanonicalBase64Bytes(bytes: Uint8Array): boolean {
-  const length = bytes.length;
+export function isCanonicalBase64Bytes(input: Uint8Array | readonly Uint8Array[]): boolean {
+  const pieces = (Array.isArray(input) ? input : [input]) as readonly Uint8Array[];
+  const buffers = pieces
+    .filter((p) => p.length > 0)
+    .map((p) => Buffer.from(p.buffer, p.byteOffset, p.length));
+  const length = buffers.reduce((n, b) => n + b.length, 0);
   if (length === 0 || length % 4 !== 0) return false;
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, length);
-  if (!isAscii(b) || b.includes(MINUS) || b.includes(UNDERSCORE)) return false;
-  const padding = b[length - 1] === EQUALS ? (b[length - 2] === EQUALS ? 2 : 1) : 0;
+  for (const b of buffers) {
+    if (!isAscii(b) || b.includes(MINUS) || b.includes(UNDERSCORE)) return false;
+  }
+  // The last two bytes, which may lie in two pieces (none is empty, and there are at least four bytes).
+  const tail = Buffer.concat(buffers.slice(-2)).subarray(-2);
+  const padding = tail[1] === EQUALS ? (tail[0] === EQUALS ? 2 : 1) : 0;
+
   let decoded = 0;
-  for (let from = 0; from < length; from += DECODE_CHUNK) {
-    decoded += scratch.write(b.toString('latin1', from, Math.min(length, from + DECODE_CHUNK)), 'base64');
+  let carry = ''; // 1–3 characters of a group that continues in the next piece
+  for (const b of buffers) {
+    let from = 0;
+    if (carry) {
+      const need = 4 - carry.length;
+      if (b.length < need) {
+        carry += b.toString('latin1');
+        continue;
+      }
+      decoded += decodedBytes(carry + b.toString('latin1', 0, need));
+      from = need;
+      carry = '';
+    }
+    const whole = from + Math.floor((b.length - from) / 4) * 4;
+    for (let at = from; at < whole; at += DECODE_CHUNK) {
+      decoded += decodedBytes(b.toString('latin1', at, Math.min(whole, at + DECODE_CHUNK)));
+    }
+    carry = b.toString('latin1', whole);
   }
   return decoded === (length / 4) * 3 - padding;
 }

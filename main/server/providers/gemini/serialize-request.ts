@@ -20,8 +20,8 @@ export const bodyLength = (body: RequestBody): number =>
     ? Buffer.byteLength(body)
     : body.reduce((n, piece) => n + (typeof piece === 'string' ? Buffer.byteLength(piece) : piece.length), 0);
 
-/** Token → base64 bytes, for payloads that never became strings. */
-export type CutPayloads = ReadonlyMap<string, Buffer>;
+/** Token → base64 bytes (in the pieces they arrived in), for payloads that never became strings. */
+export type CutPayloads = ReadonlyMap<string, readonly Buffer[]>;
 const NONE: CutPayloads = new Map();
 
 const largeInlineData = (
@@ -63,7 +63,7 @@ export function serializeGeminiRequest(
   payloads.forEach((payload, i) => {
     const placeholder = `"${marker}-${i}"`;
     const at = json.indexOf(placeholder, from);
-    pieces.push(`${json.slice(from, at)}"`, cut.get(payload) ?? payload);
+    pieces.push(`${json.slice(from, at)}"`, ...(cut.get(payload) ?? [payload]));
     from = at + placeholder.length - 1;
   });
   pieces.push(json.slice(from));
