@@ -9,7 +9,7 @@ function read(chunks: (Buffer | string)[], contentLength: string | undefined, li
   const payload = new PassThrough();
   const result = new Promise<{ error: Failure | null; body: Buffer; count: number }>((resolve) =>
     readBodyChunks(payload, contentLength, limit, (error, parts, length) =>
-      resolve({ error: error as Failure | null, body: Buffer.concat(parts, length), count: parts.length }),
+      resolve({ error: error, body: Buffer.concat(parts, length), count: parts.length }),
     ),
   );
   for (const chunk of chunks) payload.write(chunk);

@@ -94,7 +94,6 @@ export function isCanonicalBase64Bytes(input: Uint8Array | readonly Uint8Array[]
       }
       decoded += decodedBytes(carry + b.toString('latin1', 0, need));
       from = need;
-      carry = '';
     }
     const whole = from + Math.floor((b.length - from) / 4) * 4;
     for (let at = from; at < whole; at += DECODE_CHUNK) {
