@@ -86,12 +86,15 @@ export function installCleanup(): void {
  * the tsx loader into the very processes whose CPU and RSS we measure. They are bundled to plain
  * CommonJS instead (undici included, so the output runs from a temp dir), like dist/headless.mjs.
  */
-export async function buildChildren(outDir: string): Promise<{ fakeUpstream: string; forwarder: string }> {
+export async function buildChildren(
+  outDir: string,
+): Promise<{ fakeUpstream: string; forwarder: string; fastifyMinimal: string }> {
   const here = import.meta.dirname;
   await build({
     entryPoints: {
       'fake-upstream': join(here, 'children/fake-upstream.ts'),
       forwarder: join(here, 'children/forwarder.ts'),
+      'fastify-minimal': join(here, 'children/fastify-minimal.ts'),
     },
     outdir: outDir,
     outExtension: { '.js': '.cjs' },
@@ -101,7 +104,11 @@ export async function buildChildren(outDir: string): Promise<{ fakeUpstream: str
     target: 'node20',
     logLevel: 'warning',
   });
-  return { fakeUpstream: join(outDir, 'fake-upstream.cjs'), forwarder: join(outDir, 'forwarder.cjs') };
+  return {
+    fakeUpstream: join(outDir, 'fake-upstream.cjs'),
+    forwarder: join(outDir, 'forwarder.cjs'),
+    fastifyMinimal: join(outDir, 'fastify-minimal.cjs'),
+  };
 }
 
 function startProcess(

@@ -13,7 +13,6 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { clientPool } from './load';
 import { API_KEYS, buildDialects, PASSWORD } from './payloads';
 import {
   buildChildren,
@@ -27,7 +26,6 @@ import {
 } from './procs';
 import { buildRows, formatTable, summary, type Results } from './report';
 import * as scenario from './scenarios';
-import type { Target } from './scenarios';
 
 const CONFIG = {
   /** The fake's stream: 10 events 20 ms apart, the first at once. */
@@ -106,17 +104,7 @@ async function main(): Promise<void> {
   const children: Record<scenario.TargetName, Child> = { floor: upstream, forwarder, gateway };
 
   const dialects = buildDialects(CONFIG.image.megabytes * 1024 * 1024);
-  const targets: Target[] = scenario.TARGET_NAMES.map((name) => {
-    const origin = `http://127.0.0.1:${children[name].port}`;
-    return {
-      name,
-      origin,
-      pid: children[name].pid,
-      dialect: name === 'gateway' ? dialects.openai : dialects.gemini,
-      solo: clientPool(origin, 1),
-      wide: clientPool(origin, CONFIG.throughput.concurrency),
-    };
-  });
+  const targets = scenario.makeTargets(children, dialects, CONFIG.throughput.concurrency);
 
   progress('warm-up');
   await scenario.warmUp(targets, CONFIG.warmUpMs);

@@ -33,6 +33,28 @@ export interface Target {
   wide: Pool;
 }
 
+/**
+ * The three targets on their children's ports: the gateway (or what stands in its place) is sent
+ * OpenAI requests, the floor and the forwarder the equivalent Gemini ones.
+ */
+export function makeTargets(
+  children: PerTarget<{ port: number; pid: number }>,
+  dialects: { openai: Dialect; gemini: Dialect },
+  concurrency: number,
+): Target[] {
+  return TARGET_NAMES.map((name) => {
+    const origin = `http://127.0.0.1:${children[name].port}`;
+    return {
+      name,
+      origin,
+      pid: children[name].pid,
+      dialect: name === 'gateway' ? dialects.openai : dialects.gemini,
+      solo: clientPool(origin, 1),
+      wide: clientPool(origin, concurrency),
+    };
+  });
+}
+
 const perTarget = <T>(make: (name: TargetName) => T): PerTarget<T> => ({
   floor: make('floor'),
   forwarder: make('forwarder'),
