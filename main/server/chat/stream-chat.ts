@@ -21,9 +21,10 @@ import type { PreparedChat } from './prepare-chat';
 import { createImageLinks, type ImageLinks } from './generated-images';
 import { createResponseContext, type TrackedContext } from './response-context';
 import { retryBudgetOf } from '../upstream/retry-budget';
+import type { ChunkReader } from '../upstream/streamed-response';
 
 interface OpenStream {
-  body: AsyncIterator<Buffer>;
+  body: ChunkReader;
   images: ImageLinks;
   destroy: () => void;
   decoder: SseDecoder;
@@ -104,7 +105,7 @@ async function openAttempt(
 ): Promise<AttemptOutcome<OpenStream>> {
   let res;
   try {
-    res = await core.gemini.call({
+    res = await core.gemini.callStreamed({
       model: prepared.model.upstream,
       action: 'streamGenerateContent',
       key,
@@ -122,7 +123,7 @@ async function openAttempt(
   onOpen();
   const body = res.body;
   const stream: OpenStream = {
-    body: body[Symbol.asyncIterator]() as AsyncIterator<Buffer>,
+    body,
     images,
     destroy: () => body.destroy(),
     decoder: new SseDecoder(),

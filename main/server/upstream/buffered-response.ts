@@ -5,34 +5,25 @@
  * the chunks are simply collected and decoded once at the end.
  */
 import type { Dispatcher } from 'undici';
+import { AbortableHandler, type OnHeaders } from './abortable-handler';
 
 export interface BufferedResponse {
   statusCode: number;
   text: string;
 }
 
-/** Told the status once headers arrived, or 'error' if the call failed before that (metrics). */
-export type OnHeaders = (status: number | 'error') => void;
-
-class BufferingHandler implements Dispatcher.DispatchHandler {
-  #controller: Dispatcher.DispatchController | undefined;
+class BufferingHandler extends AbortableHandler {
   #statusCode = 0;
   #headersSeen = false;
   readonly #chunks: Buffer[] = [];
-  readonly #onAbort = () => this.#controller?.abort(this.signal.reason as Error);
 
   constructor(
-    private readonly signal: AbortSignal,
+    signal: AbortSignal,
     private readonly resolve: (response: BufferedResponse) => void,
     private readonly reject: (error: unknown) => void,
     private readonly headersArrived: OnHeaders | undefined,
   ) {
-    signal.addEventListener('abort', this.#onAbort, { once: true });
-  }
-
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.#controller = controller;
-    if (this.signal.aborted) controller.abort(this.signal.reason as Error);
+    super(signal);
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
@@ -49,14 +40,14 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    this.signal.removeEventListener('abort', this.#onAbort);
+    this.settled();
     const chunks = this.#chunks;
     const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
     this.resolve({ statusCode: this.#statusCode, text });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.signal.removeEventListener('abort', this.#onAbort);
+    this.settled();
     if (!this.#headersSeen) this.headersArrived?.('error');
     this.reject(error);
   }

@@ -4,7 +4,7 @@
  * set per call) — and the timing of each call for the metrics.
  */
 import { Agent, type Dispatcher } from 'undici';
-import type { OnHeaders } from './buffered-response';
+import type { OnHeaders } from './abortable-handler';
 
 export const createUpstreamAgent = (connectTimeoutMs: number): Agent =>
   new Agent({

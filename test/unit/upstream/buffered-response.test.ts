@@ -2,32 +2,15 @@
  * requestBuffered against a real loopback server: the whole body, decoded once (a character split
  * across chunks stays whole), the final status after a 1xx, undici's own errors, and aborts.
  */
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestBuffered } from '../../../main/server/upstream/buffered-response';
+import { startScriptedServer, type ScriptedServer } from '../../support/scripted-server';
 
-let server: Server;
-let origin: string;
-const agent = new Agent({ keepAliveTimeout: 1000 });
-let handler: (res: ServerResponse) => void = (res) => res.end();
-let requests = 0;
-
+let server: ScriptedServer;
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    requests++;
-    req.resume();
-    req.on('end', () => handler(res));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startScriptedServer();
 });
-afterAll(async () => {
-  await agent.close();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 const call = (
   signal = new AbortController().signal,
@@ -35,8 +18,8 @@ const call = (
   headersTimeout = 5000,
 ) =>
   requestBuffered(
-    agent,
-    { origin, path: '/x', method: 'POST', body: '{}', headersTimeout },
+    server.agent,
+    { origin: server.origin, path: '/x', method: 'POST', body: '{}', headersTimeout },
     signal,
     (status) => statuses.push(status),
   );
@@ -45,7 +28,7 @@ describe('requestBuffered', () => {
   it('returns the status and the whole body, a character split across chunks intact', async () => {
     const text = '你好, Gemini ✓';
     const bytes = Buffer.from(text);
-    handler = (res) => {
+    server.answer = (res) => {
       res.writeHead(201, { 'content-type': 'text/plain; charset=utf-8' });
       res.write(bytes.subarray(0, 1)); // the first byte of 你
       setTimeout(() => res.end(bytes.subarray(1)), 20);
@@ -56,7 +39,7 @@ describe('requestBuffered', () => {
   });
 
   it('reports the final status after an informational 1xx', async () => {
-    handler = (res) => {
+    server.answer = (res) => {
       res.writeProcessing();
       res.writeHead(200).end('done');
     };
@@ -67,7 +50,7 @@ describe('requestBuffered', () => {
 
   it("rejects with undici's timeout error when headers do not come in time", async () => {
     // undici's timers tick about once a second, so the timeout fires after ~1 s, not after 100 ms.
-    handler = (res) => setTimeout(() => res.end('late'), 3000);
+    server.answer = (res) => setTimeout(() => res.end('late'), 3000);
     const statuses: (number | 'error')[] = [];
     await expect(call(undefined, statuses, 100)).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
     expect(statuses).toEqual(['error']);
@@ -75,7 +58,7 @@ describe('requestBuffered', () => {
 
   it("rejects with the signal's reason when aborted mid-answer", async () => {
     const controller = new AbortController();
-    handler = (res) => {
+    server.answer = (res) => {
       res.writeHead(200);
       res.write('part');
       setTimeout(() => controller.abort(new Error('client disconnected')), 20);
@@ -86,8 +69,8 @@ describe('requestBuffered', () => {
   it('does not send anything when the signal has already fired', async () => {
     const controller = new AbortController();
     controller.abort(new Error('gone'));
-    const before = requests;
+    const before = server.requests;
     await expect(call(controller.signal)).rejects.toThrow('gone');
-    expect(requests).toBe(before);
+    expect(server.requests).toBe(before);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { request, type Agent, type Dispatcher } from 'undici';
 import { requestBuffered, type BufferedResponse } from '../../upstream/buffered-response';
+import { requestStreamed, type StreamedResponse } from '../../upstream/streamed-response';
 import {
   createUpstreamAgent,
   headersTimer,
@@ -74,22 +75,19 @@ export class GeminiClient {
     this.#agent = createUpstreamAgent(options.connectTimeoutMs);
   }
 
-  /** POST /v1beta/models/{model}:{action}; the caller checks the status and consumes the body. */
-  call(call: GeminiCall): Promise<GeminiResponse> {
-    return timed(this.#options.observe, call.action, this.#call(call));
-  }
-
   /**
-   * The same call with the whole answer read into a string: what non-streamed calls need, without
-   * a stream per answer (buffered-response.ts).
+   * POST /v1beta/models/{model}:{action} with the whole answer read into a string: what non-streamed
+   * calls need, without a stream object per answer (buffered-response.ts).
    */
   callBuffered(call: GeminiCall): Promise<BufferedResponse> {
     const onHeaders = headersTimer(this.#options.observe, call.action);
     return requestBuffered(this.#agent, this.#requestOptions(call), call.signal, onHeaders);
   }
 
-  #call(call: GeminiCall): Promise<GeminiResponse> {
-    return this.#agent.request({ ...this.#requestOptions(call), signal: call.signal });
+  /** The same call with the answer read chunk by chunk as it arrives (streamed-response.ts). */
+  callStreamed(call: GeminiCall): Promise<StreamedResponse> {
+    const onHeaders = headersTimer(this.#options.observe, call.action);
+    return requestStreamed(this.#agent, this.#requestOptions(call), call.signal, onHeaders);
   }
 
   #requestOptions(call: GeminiCall): Dispatcher.DispatchOptions {
