@@ -4,28 +4,19 @@
  * finish reasons of blocked, filtered and truncated answers.
  */
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GeminiGenerateContentRequest } from '../../main/server/providers/gemini/gemini-types';
-import { DEFAULT_FAKE_KEY, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
+import { DEFAULT_FAKE_KEY, type FakeGemini } from '../fakes/fake-gemini';
 import { countPromptTokens, textTokens } from '../fakes/fake-gemini/tokens';
 import { onlyGenerateBody } from '../support/fake-requests';
-import { startGateway, type TestGateway } from '../support/gateway';
+import type { TestGateway } from '../support/gateway';
+import { gatewayPerFile } from '../support/gateway-per-file';
 import { chunksOf, contentOf, parseOpenAISse, postChat, reasoningOf } from '../support/openai-sse';
 
 let fake: FakeGemini;
 let gw: TestGateway;
 
-beforeAll(async () => {
-  fake = await startFakeGemini();
-  gw = await startGateway({ upstreamUrl: fake.url, keys: [DEFAULT_FAKE_KEY] });
-});
-afterAll(async () => {
-  await fake.close();
-  await gw.close();
-});
-beforeEach(() => {
-  fake.reset();
-});
+gatewayPerFile((started) => ({ fake, gw } = started));
 
 type WithReasoning = { reasoning_content?: string };
 

@@ -5,26 +5,17 @@
  * rejects out-of-range configs like Google does, so a wrong clamp fails twice: status and body.
  */
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GeminiThinkingConfig } from '../../main/server/providers/gemini/gemini-types';
-import { DEFAULT_FAKE_KEY, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
+import { type FakeGemini } from '../fakes/fake-gemini';
 import { generateCalls, onlyGenerateBody } from '../support/fake-requests';
-import { startGateway, type TestGateway } from '../support/gateway';
+import type { TestGateway } from '../support/gateway';
+import { gatewayPerFile } from '../support/gateway-per-file';
 
 let fake: FakeGemini;
 let gw: TestGateway;
 
-beforeAll(async () => {
-  fake = await startFakeGemini();
-  gw = await startGateway({ upstreamUrl: fake.url, keys: [DEFAULT_FAKE_KEY] });
-});
-afterAll(async () => {
-  await fake.close();
-  await gw.close();
-});
-beforeEach(() => {
-  fake.reset();
-});
+gatewayPerFile((started) => ({ fake, gw } = started));
 
 describe('JSON mode', () => {
   it('json_object → responseMimeType application/json, and the JSON text comes back as content', async () => {

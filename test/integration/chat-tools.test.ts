@@ -12,14 +12,15 @@ import type {
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
 import { BadRequestError } from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type {
   GeminiGenerateContentRequest,
   GeminiPart,
 } from '../../main/server/providers/gemini/gemini-types';
-import { DEFAULT_FAKE_KEY, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
+import { type FakeGemini } from '../fakes/fake-gemini';
 import { generateCalls, onlyGenerateBody } from '../support/fake-requests';
-import { startGateway, type TestGateway } from '../support/gateway';
+import type { TestGateway } from '../support/gateway';
+import { gatewayPerFile } from '../support/gateway-per-file';
 
 const tools: ChatCompletionTool[] = [
   {
@@ -53,17 +54,7 @@ type SignedCall = ChatCompletionMessageFunctionToolCall & {
 let fake: FakeGemini;
 let gw: TestGateway;
 
-beforeAll(async () => {
-  fake = await startFakeGemini();
-  gw = await startGateway({ upstreamUrl: fake.url, keys: [DEFAULT_FAKE_KEY] });
-});
-afterAll(async () => {
-  await fake.close();
-  await gw.close();
-});
-beforeEach(() => {
-  fake.reset();
-});
+gatewayPerFile((started) => ({ fake, gw } = started));
 
 const functionCalls = (message: ChatCompletionMessage | undefined): SignedCall[] =>
   (message?.tool_calls ?? []).filter((c): c is SignedCall => c.type === 'function');

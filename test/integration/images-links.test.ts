@@ -7,24 +7,15 @@
  * Raw node:http requests: fetch (and so the openai SDK) cannot send a Host header of its choosing.
  */
 import { request } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../shared/settings-schema';
-import { DEFAULT_FAKE_KEY, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
 import { chunksOf, contentOf } from '../support/openai-sse';
-import { startGateway, type TestGateway } from '../support/gateway';
+import type { TestGateway } from '../support/gateway';
+import { gatewayPerFile } from '../support/gateway-per-file';
 
-let fake: FakeGemini;
 let gw: TestGateway;
 
-beforeAll(async () => {
-  fake = await startFakeGemini();
-  gw = await startGateway({ upstreamUrl: fake.url, keys: [DEFAULT_FAKE_KEY] });
-});
-afterAll(async () => {
-  await gw.close();
-  await fake.close();
-});
-beforeEach(() => fake.reset());
+gatewayPerFile((started) => ({ gw } = started));
 
 /** POSTs JSON with exactly these extra headers (Host included); resolves with the raw body. */
 function post(path: string, body: object, headers: Record<string, string>): Promise<string> {

@@ -5,12 +5,13 @@
  * including the odd bodies where the cut gives way to a full parse. Real gateway, real sockets, the
  * openai SDK and the fake Gemini (which checks base64 the way Gemini does).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseChatRequest, prepareChat, TokenOutsideInlineData } from '../../main/server/chat/prepare-chat';
 import { ByteRope } from '../../main/server/byte-rope';
 import { cutLargeDataUrls } from '../../main/server/large-data-urls';
-import { DEFAULT_FAKE_KEY, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
-import { startGateway, type TestGateway } from '../support/gateway';
+import { type FakeGemini } from '../fakes/fake-gemini';
+import type { TestGateway } from '../support/gateway';
+import { gatewayPerFile } from '../support/gateway-per-file';
 
 const MODEL = 'gemini-2.5-flash';
 /** Well above the 256 KiB cut threshold, small enough to keep the suite quick. */
@@ -42,15 +43,7 @@ async function post(
   return { status: res.status, json: (await res.json()) as never };
 }
 
-beforeAll(async () => {
-  fake = await startFakeGemini();
-  gw = await startGateway({ upstreamUrl: fake.url, keys: [DEFAULT_FAKE_KEY] });
-});
-afterAll(async () => {
-  await gw?.close();
-  await fake?.close();
-});
-beforeEach(() => fake.reset());
+gatewayPerFile((started) => ({ fake, gw } = started));
 
 describe('large data URLs', () => {
   it('sends every large image and file upstream exactly as the client encoded it', async () => {
