@@ -203,7 +203,7 @@ function admitXaiCaller(
     const bucket = ipBucket(ip);
     const locked = core.credentialThrottle.lockedFor(bucket);
     if (locked > 0) throw refuse(core, bucket, 'openai', true, locked);
-    if (secretEquals(token, settings.password)) {
+    if (isPassword(request.socket, token, settings.password)) {
       if (!pooled) throw noPooledXaiKeysError();
       state.access = 'password';
     } else if (core.accessKeys.isAccessKey(token)) {

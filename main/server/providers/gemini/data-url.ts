@@ -78,9 +78,10 @@ export function isCanonicalBase64Bytes(input: Uint8Array | readonly Uint8Array[]
   for (const b of buffers) {
     if (!isAscii(b) || b.includes(MINUS) || b.includes(UNDERSCORE)) return false;
   }
-  // The last two bytes, which may lie in two pieces (none is empty, and there are at least four bytes).
-  const tail = Buffer.concat(buffers.slice(-2)).subarray(-2);
-  const padding = tail[1] === EQUALS ? (tail[0] === EQUALS ? 2 : 1) : 0;
+  // The last two bytes may lie in two pieces (none is empty, and there are at least four bytes).
+  const last = buffers.at(-1)!;
+  const beforeLast = last.length > 1 ? last[last.length - 2] : buffers.at(-2)!.at(-1);
+  const padding = last.at(-1) === EQUALS ? (beforeLast === EQUALS ? 2 : 1) : 0;
 
   let decoded = 0;
   let carry = ''; // 1–3 characters of a group that continues in the next piece
