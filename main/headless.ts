@@ -15,6 +15,7 @@ import { exposedPasswordWarning } from './server/admin/exposed-password';
 import { isLoopbackHost } from './server/admin/listener-address';
 import { createGatewayCore, type GatewayCore } from './server/core';
 import { createServer } from './server/create-server';
+import { limitHeapGrowth } from './server/heap-growth';
 import { formatLogLine } from './server/logging/format-log-line';
 import type { LogEntry } from './server/logging/log-bus';
 import { environmentKeys } from './server/settings/environment-keys';
@@ -72,6 +73,7 @@ function announce(core: GatewayCore, settings: Settings, envFile: string | undef
 }
 
 async function main(): Promise<void> {
+  limitHeapGrowth(process.execArgv);
   const { env, envFile } = environment();
   const fromEnv = loadSettings(env);
   mkdirSync(fromEnv.dataDir, { recursive: true });

@@ -4,8 +4,12 @@
  */
 import { app, dialog } from 'electron';
 import { createAdminService } from '../server/admin/admin-service';
+import { limitHeapGrowth } from '../server/heap-growth';
 import { startDesktopApp } from './desktop-app';
 import { launchExecutable } from './launch-at-login';
+
+// The gateway runs in this process: the same heap policy as headless (heap-growth.ts).
+limitHeapGrowth(process.execArgv);
 
 startDesktopApp({
   createAdmin: createAdminService,
