@@ -88,7 +88,8 @@ export function cutLargeDataUrls(raw: ByteRope): CutBody | undefined {
       isDataHeader(raw, open + 1, mark)
     ) {
       const payload = raw.pieces(start, close);
-      if (!payload.some((piece) => piece.includes(BACKSLASH)) && isCanonicalBase64Bytes(payload)) {
+      // An escape (`\`) is not base64 either: a payload with one is left to the JSON parser.
+      if (isCanonicalBase64Bytes(payload)) {
         const token = tokenFor(payloads.size);
         payloads.set(token, payload);
         json.push(raw.copy(copiedTo, start), Buffer.from(token, 'latin1'));

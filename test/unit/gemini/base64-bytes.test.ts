@@ -25,6 +25,8 @@ describe('isCanonicalBase64Bytes', () => {
     ['Q===', false],
     ['QU D', false],
     ['QUJ\u00c1', false],
+    ['QU\\D', false], // a JSON escape: such a payload is left to the JSON parser
+    ['QU"D', false],
   ])('%j → %s', (text, expected) => {
     expect(isCanonicalBase64Bytes(latin1(text))).toBe(expected);
     expect(viaString(text)).toBe(expected);
@@ -90,6 +92,9 @@ describe('isCanonicalBase64Bytes', () => {
       }),
       { numRuns: 3000 },
     );
+    // A piece of 4k + 1 bytes: its last byte decodes to nothing, so it must be looked at on its own.
+    expect(isCanonicalBase64Bytes([latin1('QUJD*'), latin1('QUJ')])).toBe(false);
+    expect(isCanonicalBase64Bytes([latin1('QUJDQ'), latin1('UJD')])).toBe(true);
     const big = latin1(Buffer.alloc(200_000, 9).toString('base64'));
     const odd = [big.subarray(0, 65_537), big.subarray(65_537, 65_538), big.subarray(65_538)];
     expect(isCanonicalBase64Bytes(odd)).toBe(true);
