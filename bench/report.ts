@@ -33,6 +33,11 @@ interface Row {
 
 const f = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const signed = (n: number, digits: number) => (n >= 0 ? '+' : '') + f(n, digits);
+/** The per-round range beside a median, e.g. `rounds 0.41…0.47`. */
+const rounds = ([min, max]: [number, number], show: (n: number) => string) =>
+  `rounds ${show(min)}…${show(max)}`;
+const times = (n: number) => `${f(n, 2)}×`;
+const ms = (n: number) => `${signed(n, 3)}`;
 const three = (v: PerTarget<number>, digits: number): Row['values'] => [
   f(v.floor, digits),
   f(v.forwarder, digits),
@@ -55,7 +60,7 @@ export function buildRows(r: Results, config: { concurrency: number; imageMb: nu
     {
       metric: 'latency p50, c=1 (ms)',
       values: three(lat, 3),
-      measured: `added: fwd ${signed(lat.forwarder - lat.floor, 3)}, gw ${signed(lat.gateway - lat.floor, 3)}; gw−fwd ${signed(addedLatency, 3)} ms`,
+      measured: `added: fwd ${signed(lat.forwarder - lat.floor, 3)}, gw ${signed(lat.gateway - lat.floor, 3)}; gw−fwd ${signed(addedLatency, 3)} ms (${rounds(r.latency.p50Spread.difference, ms)})`,
       target: 'gw−fwd ≤ +0.2 ms',
       pass: addedLatency <= 0.2,
     },
@@ -63,14 +68,14 @@ export function buildRows(r: Results, config: { concurrency: number; imageMb: nu
     {
       metric: `throughput, c=${config.concurrency} (req/s)`,
       values: three(tp.rps, 0),
-      measured: `${f(rpsRatio, 2)}× fwd`,
+      measured: `${f(rpsRatio, 2)}× fwd (${rounds(tp.rpsSpread.ratio, times)})`,
       target: '≥ 0.80×',
       pass: rpsRatio >= 0.8,
     },
     {
       metric: 'CPU per request, own process (µs)',
       values: three(tp.cpuUsPerRequest, 0),
-      measured: `${f(cpuRatio, 2)}× fwd`,
+      measured: `${f(cpuRatio, 2)}× fwd (${rounds(tp.cpuSpread.ratio, times)})`,
       target: '≤ 1.25×',
       pass: cpuRatio <= 1.25,
     },
@@ -83,7 +88,7 @@ export function buildRows(r: Results, config: { concurrency: number; imageMb: nu
     {
       metric: 'stream: time to first chunk (ms)',
       values: three(st.ttfcMs, 3),
-      measured: `gw−fwd ${signed(addedTtfc, 3)} ms`,
+      measured: `gw−fwd ${signed(addedTtfc, 3)} ms (${rounds(st.ttfcSpread.difference, ms)})`,
       target: '≤ +0.3 ms',
       pass: addedTtfc <= 0.3,
     },
@@ -112,7 +117,7 @@ export function buildRows(r: Results, config: { concurrency: number; imageMb: nu
     {
       metric: `${config.imageMb} MB inline image request (ms)`,
       values: three(r.image.ms, 1),
-      measured: `${f(imageRatio, 2)}× fwd`,
+      measured: `${f(imageRatio, 2)}× fwd (${rounds(r.image.spread.ratio, times)})`,
       target: '≤ 1.6×',
       pass: imageRatio <= 1.6,
     },

@@ -15,7 +15,7 @@ import {
 } from './load';
 import type { Dialect } from './payloads';
 import { cpuTimeMs } from './procs';
-import { median, percentile } from './stats';
+import { median, percentile, range } from './stats';
 
 export const TARGET_NAMES = ['floor', 'forwarder', 'gateway'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
@@ -80,13 +80,37 @@ async function inRounds<T>(
 const medianOf = <T>(values: PerTarget<T[]>, pick: (v: T) => number): PerTarget<number> =>
   perTarget((name) => median(values[name].map(pick)));
 
+/** How the gateway compares with the forwarder, round by round. */
+export interface Spread {
+  /** gateway ÷ forwarder in each round: its smallest and largest value. */
+  ratio: [min: number, max: number];
+  /** gateway − forwarder in each round. */
+  difference: [min: number, max: number];
+}
+
+/**
+ * Within a round both took their turn back to back, so a round's comparison is as fair as the
+ * median's; the range over rounds shows how much of a verdict is the machine's noise.
+ */
+export function spreadOf<T>(values: PerTarget<T[]>, pick: (v: T) => number): Spread {
+  const pairs = values.gateway.map((g, i) => [pick(g), pick(values.forwarder[i]!)] as const);
+  return {
+    ratio: range(pairs.map(([g, f]) => g / f)),
+    difference: range(pairs.map(([g, f]) => g - f)),
+  };
+}
+
 /** Scenario 1: non-streamed latency at concurrency 1. */
 export async function latency(targets: readonly Target[], rounds: number, perRound: number) {
   const runs = await inRounds(targets, rounds, async (t) => {
     const samples = await sequential(t.solo, t.dialect.chat, perRound);
     return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
   });
-  return { p50: medianOf(runs, (r) => r.p50), p99: medianOf(runs, (r) => r.p99) };
+  return {
+    p50: medianOf(runs, (r) => r.p50),
+    p99: medianOf(runs, (r) => r.p99),
+    p50Spread: spreadOf(runs, (r) => r.p50),
+  };
 }
 
 /** Scenario 2: closed-loop throughput and CPU per request of the target's process (and the upstream's). */
@@ -111,6 +135,8 @@ export async function throughput(
     rps: medianOf(runs, (r) => r.rps),
     cpuUsPerRequest: medianOf(runs, (r) => r.cpuUs),
     upstreamCpuUsPerRequest: medianOf(runs, (r) => r.upstreamCpuUs),
+    rpsSpread: spreadOf(runs, (r) => r.rps),
+    cpuSpread: spreadOf(runs, (r) => r.cpuUs),
   };
 }
 
@@ -137,6 +163,7 @@ export async function streaming(
   });
   return {
     ttfcMs: medianOf(runs, (r) => r.ttfc),
+    ttfcSpread: spreadOf(runs, (r) => r.ttfc),
     totalMs: medianOf(runs, (r) => r.total),
     minReads: perTarget((name) => Math.min(...runs[name].map((r) => r.minReads))),
   };
@@ -186,7 +213,7 @@ export async function bigImage(targets: readonly Target[], rounds: number) {
     rounds,
     async (t) => (await sequential(t.solo, t.dialect.image, 1))[0]!,
   );
-  return { ms: medianOf(runs, (ms) => ms) };
+  return { ms: medianOf(runs, (ms) => ms), spread: spreadOf(runs, (ms) => ms) };
 }
 
 /** Unmeasured traffic of every kind, so JIT tiers, pools and connections are warm before any figure. */

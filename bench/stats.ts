@@ -9,3 +9,8 @@ export function percentile(samples: readonly number[], p: number): number {
 }
 
 export const median = (samples: readonly number[]): number => percentile(samples, 50);
+
+/** Smallest and largest sample; [NaN, NaN] for none. */
+export function range(samples: readonly number[]): [min: number, max: number] {
+  return samples.length === 0 ? [NaN, NaN] : [Math.min(...samples), Math.max(...samples)];
+}
