@@ -37,7 +37,7 @@ const signed = (n: number, digits: number) => (n >= 0 ? '+' : '') + f(n, digits)
 const rounds = ([min, max]: [number, number], show: (n: number) => string) =>
   `rounds ${show(min)}…${show(max)}`;
 const times = (n: number) => `${f(n, 2)}×`;
-const ms = (n: number) => `${signed(n, 3)}`;
+const ms = (n: number) => signed(n, 3);
 const three = (v: PerTarget<number>, digits: number): Row['values'] => [
   f(v.floor, digits),
   f(v.forwarder, digits),

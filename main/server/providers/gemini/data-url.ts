@@ -55,10 +55,8 @@ const UNDERSCORE = 0x5f;
  */
 const DECODE_CHUNK = 64 * 1024;
 const scratch = Buffer.allocUnsafe((DECODE_CHUNK / 4) * 3);
-/** The 64 characters of standard base64 (no padding), for the few bytes a decode cannot vouch for. */
-const IN_ALPHABET = new Uint8Array(256);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')
-  IN_ALPHABET[c.charCodeAt(0)] = 1;
+/** The 0–3 characters after the last whole group: the alphabet only, no padding. */
+const ALPHABET_ONLY = /^[A-Za-z0-9+/]*$/;
 
 /**
  * Whether every byte is one of the 64 characters of standard base64 — no padding, whitespace or
@@ -66,10 +64,10 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+
  * stops at the first `=`, and also takes the URL-safe `-` and `_`. So those two are refused first,
  * non-ASCII is refused (a byte ≥ 0x80 would be skipped), and then each run of whole 4-character groups
  * must decode to exactly ¾ of its length, or it held something that was skipped. The 0–3 bytes after
- * the last whole group are looked up one by one: a lone trailing character decodes to nothing, so
+ * the last whole group are matched on their own: a lone trailing character decodes to nothing, so
  * the length could not tell whether it was valid.
  */
-export function isBase64Alphabet(bytes: Uint8Array): boolean {
+function isBase64Alphabet(bytes: Uint8Array): boolean {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   if (!isAscii(b) || b.includes(MINUS) || b.includes(UNDERSCORE)) return false;
   const whole = b.length - (b.length % 4);
@@ -77,8 +75,7 @@ export function isBase64Alphabet(bytes: Uint8Array): boolean {
     const end = Math.min(whole, at + DECODE_CHUNK);
     if (scratch.write(b.toString('latin1', at, end), 'base64') !== ((end - at) / 4) * 3) return false;
   }
-  for (let i = whole; i < b.length; i++) if (IN_ALPHABET[b[i]!] === 0) return false;
-  return true;
+  return ALPHABET_ONLY.test(b.toString('latin1', whole));
 }
 
 /**
