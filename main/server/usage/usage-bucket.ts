@@ -4,7 +4,7 @@ import type { UsageTotals } from '../../../shared/admin-dto';
 export const HOUR = 3600_000;
 export const DAY = 24 * HOUR;
 
-/** One bucket; short field names keep the journal small (one line per request). */
+/** One bucket; short field names keep the journal small (a line per bucket and event-loop turn). */
 export interface Bucket {
   h: number; // hour start, unix ms (UTC)
   m: string; // model

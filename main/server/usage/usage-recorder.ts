@@ -27,16 +27,26 @@ export interface UsageEvent {
 
 const bucketId = (b: Pick<Bucket, 'h' | 'm' | 'k' | 'a'>) => `${b.h}|${b.m}|${b.k}|${b.a}`;
 
+/** Adds the counts of `from` to `into` (same hour, model and keys). */
+const addInto = (into: Bucket, from: Bucket): void => {
+  into.r += from.r;
+  into.e += from.e;
+  into.p += from.p;
+  into.c += from.c;
+  into.t += from.t;
+};
+
 export class UsageRecorder {
   readonly #journal: JournaledState<State, Bucket>;
   /** bucket id → bucket, rebuilt from the state (the journal's apply keeps it current). */
   readonly #index = new Map<string, Bucket>();
   /**
-   * Records of this event-loop turn, written together: under load one write() serves many requests
-   * instead of one each. They reach the disk before the next turn — usage is recorded after the
-   * response went out anyway, so nothing the client was told depends on it.
+   * Records of this event-loop turn, added up per bucket and written together: under load one write()
+   * and one journal line per bucket serve many requests instead of one each. They reach the disk before
+   * the next turn — usage is recorded after the response went out anyway, so nothing the client was
+   * told depends on it.
    */
-  #pending: Bucket[] = [];
+  #pending = new Map<string, Bucket>();
   #flushScheduled = false;
 
   readonly #reportError: (err: unknown) => void;
@@ -62,7 +72,7 @@ export class UsageRecorder {
   }
 
   record(event: UsageEvent): void {
-    this.#pending.push({
+    const one: Bucket = {
       h: Math.floor(event.time / HOUR) * HOUR,
       m: event.model,
       k: event.keyId ?? '',
@@ -72,7 +82,11 @@ export class UsageRecorder {
       p: event.promptTokens ?? 0,
       c: event.completionTokens ?? 0,
       t: event.reasoningTokens ?? 0,
-    });
+    };
+    const id = bucketId(one);
+    const pending = this.#pending.get(id);
+    if (pending) addInto(pending, one);
+    else this.#pending.set(id, one);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       setImmediate(() => this.#writePending());
@@ -81,8 +95,9 @@ export class UsageRecorder {
 
   #writePending(): void {
     this.#flushScheduled = false;
-    const ops = this.#pending;
-    this.#pending = [];
+    if (this.#pending.size === 0) return;
+    const ops = [...this.#pending.values()];
+    this.#pending.clear();
     try {
       this.#journal.commitAll(ops);
     } catch (err) {
@@ -115,11 +130,7 @@ export class UsageRecorder {
     const id = bucketId(op);
     const existing = this.#index.get(id);
     if (existing) {
-      existing.r += op.r;
-      existing.e += op.e;
-      existing.p += op.p;
-      existing.c += op.c;
-      existing.t += op.t;
+      addInto(existing, op);
     } else {
       const bucket = { ...op };
       state.buckets.push(bucket);

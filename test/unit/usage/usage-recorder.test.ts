@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, appendFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, appendFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -96,6 +96,38 @@ describe('usage recorder', () => {
     second.record({ time: NOW, model: 'm', keyId: 'k', ok: true });
     second.close(NOW);
     expect(new UsageRecorder(dir).report('24h', NOW, labels).total.requests).toBe(6);
+  });
+
+  it('writes the records of one turn as one journal line per bucket, summed', async () => {
+    const dir = tempDir();
+    const usage = new UsageRecorder(dir);
+    for (let i = 0; i < 4; i++)
+      usage.record({
+        time: NOW + i,
+        model: 'm',
+        keyId: 'k',
+        ok: i !== 2,
+        promptTokens: 3,
+        completionTokens: 1,
+      });
+    usage.record({ time: NOW, model: 'm', keyId: 'other', ok: true, reasoningTokens: 7 });
+    await new Promise((resolve) => setImmediate(resolve));
+    const lines = readFileSync(join(dir, 'usage.journal'), 'utf8').trim().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { op: unknown }).op)).toEqual([
+      { h: NOW - 30 * 60_000, m: 'm', k: 'k', a: '', r: 4, e: 1, p: 12, c: 4, t: 0 },
+      { h: NOW - 30 * 60_000, m: 'm', k: 'other', a: '', r: 1, e: 0, p: 0, c: 0, t: 7 },
+    ]);
+    // The next turn starts a new batch: the same bucket gets a line of its own, added on top.
+    usage.record({ time: NOW, model: 'm', keyId: 'k', ok: true });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(readFileSync(join(dir, 'usage.journal'), 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(new UsageRecorder(dir).report('24h', NOW, labels).total).toMatchObject({
+      requests: 6,
+      errors: 1,
+      promptTokens: 12,
+      reasoningTokens: 7,
+    });
+    usage.close(NOW);
   });
 
   it('drops hours past the retention when flushed', () => {
