@@ -88,13 +88,14 @@ export function installCleanup(): void {
  */
 export async function buildChildren(
   outDir: string,
-): Promise<{ fakeUpstream: string; forwarder: string; fastifyMinimal: string }> {
+): Promise<{ fakeUpstream: string; forwarder: string; fastifyMinimal: string; httpMinimal: string }> {
   const here = import.meta.dirname;
   await build({
     entryPoints: {
       'fake-upstream': join(here, 'children/fake-upstream.ts'),
       forwarder: join(here, 'children/forwarder.ts'),
       'fastify-minimal': join(here, 'children/fastify-minimal.ts'),
+      'http-minimal': join(here, 'children/http-minimal.ts'),
     },
     outdir: outDir,
     outExtension: { '.js': '.cjs' },
@@ -108,6 +109,7 @@ export async function buildChildren(
     fakeUpstream: join(outDir, 'fake-upstream.cjs'),
     forwarder: join(outDir, 'forwarder.cjs'),
     fastifyMinimal: join(outDir, 'fastify-minimal.cjs'),
+    httpMinimal: join(outDir, 'http-minimal.cjs'),
   };
 }
 

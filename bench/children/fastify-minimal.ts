@@ -9,69 +9,23 @@
 import Fastify from 'fastify';
 import { Pool } from 'undici';
 import { listenAndReport } from './ipc';
+import { minimalConfig, toCompletion, toGeminiBody, type MinimalChat } from './minimal-mapping';
 
-const upstream = process.env.UPSTREAM_URL;
-const keys = (process.env.GEMINI_API_KEYS ?? '').split(',');
-const password = process.env.PASSWORD;
-if (!upstream || !password || !keys[0])
-  throw new Error('UPSTREAM_URL, GEMINI_API_KEYS and PASSWORD are required');
-
+const { upstream, keys, password } = minimalConfig();
 const pool = new Pool(upstream, { keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
-
-interface Chat {
-  model: string;
-  messages: { role: string; content: string }[];
-  temperature?: number;
-  max_tokens?: number;
-}
-interface Answer {
-  candidates: { content: { parts: { text?: string }[] }; finishReason?: string }[];
-  usageMetadata?: { promptTokenCount?: number; candidatesTokenCount?: number; totalTokenCount?: number };
-}
 
 let next = 0;
 const app = Fastify({ logger: false });
 app.post('/v1/chat/completions', async (request, reply) => {
   if (request.headers.authorization !== `Bearer ${password}`) return reply.code(401).send({ error: 'auth' });
-  const chat = request.body as Chat;
-  const system = chat.messages.filter((m) => m.role === 'system').map((m) => ({ text: m.content }));
-  const body = JSON.stringify({
-    contents: chat.messages
-      .filter((m) => m.role !== 'system')
-      .map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] })),
-    ...(system.length ? { systemInstruction: { parts: system } } : {}),
-    generationConfig: { temperature: chat.temperature, maxOutputTokens: chat.max_tokens },
-  });
+  const chat = request.body as MinimalChat;
   const res = await pool.request({
     path: `/v1beta/models/${chat.model}:generateContent`,
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-goog-api-key': keys[next++ % keys.length]! },
-    body,
+    body: toGeminiBody(chat),
   });
-  const answer = JSON.parse(await res.body.text()) as Answer;
-  const candidate = answer.candidates[0];
-  const usage = answer.usageMetadata ?? {};
-  return {
-    id: `chatcmpl-${next}`,
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
-    model: chat.model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: (candidate?.content.parts ?? []).map((p) => p.text ?? '').join(''),
-        },
-        finish_reason: 'stop',
-      },
-    ],
-    usage: {
-      prompt_tokens: usage.promptTokenCount ?? 0,
-      completion_tokens: usage.candidatesTokenCount ?? 0,
-      total_tokens: usage.totalTokenCount ?? 0,
-    },
-  };
+  return toCompletion(chat, await res.body.text(), next);
 });
 app.ready().then(
   () => listenAndReport(app.server),
