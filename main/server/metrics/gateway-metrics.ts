@@ -3,6 +3,7 @@
  * (tests run several); values that already live elsewhere — key states, image store size — are read
  * at scrape time instead of being mirrored on every change.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { KeyPool } from '../keys/key-pool';
 
@@ -16,26 +17,21 @@ interface InFlight {
   stream?: boolean;
 }
 
-/** How often the event-loop lag is sampled (see the constructor). */
+/** How often the event-loop lag is sampled, once sampling has started (see `scrape`). */
 export const EVENT_LOOP_SAMPLE_MS = 100;
 
 export class GatewayMetrics {
-  readonly registry = new Registry();
+  readonly #registry = new Registry();
   readonly #requests: Counter<'route' | 'method' | 'status'>;
   readonly #upstream: Histogram<'provider' | 'action' | 'status'>;
   readonly #tokens: Counter<'kind'>;
   /** Requests being handled; the gauges count them at scrape time (a Set add/delete per request). */
   readonly #inFlight = new Set<InFlight>();
+  /** Node's default metrics, started by the first scrape. */
+  #defaults: Promise<void> | undefined;
 
   constructor(sources: MetricsSources) {
-    const registers = [this.registry];
-    collectDefaultMetrics({
-      register: this.registry,
-      prefix: 'gemgate_',
-      // The event-loop-lag sampler is a timer on the loop: prom-client's 10 ms would wake an idle tray
-      // app a hundred times a second (battery). Lag worth alerting on is far above 100 ms anyway.
-      eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS,
-    });
+    const registers = [this.#registry];
     this.#requests = new Counter({
       name: 'gemgate_http_requests_total',
       help: 'Finished HTTP requests by route pattern, method and status (499: client went away).',
@@ -103,6 +99,34 @@ export class GatewayMetrics {
         this.set((await images()).count);
       },
     });
+  }
+
+  get contentType(): string {
+    return this.#registry.contentType;
+  }
+
+  /**
+   * The Prometheus text. Node's default metrics (process, heap, GC, event-loop lag) start with the
+   * first scrape: their lag sampler is a timer that would otherwise wake an idle gateway — a tray
+   * app, all day — ten times a second for nobody. That first scrape waits two sampling periods, so
+   * the lag it reports has been measured (an empty sampler reports nonsense, such as a 292-year
+   * minimum). Later scrapes answer at once; a scraper, once it comes, keeps coming.
+   */
+  async scrape(): Promise<string> {
+    this.#defaults ??= this.#startDefaultMetrics();
+    await this.#defaults;
+    return this.#registry.metrics();
+  }
+
+  async #startDefaultMetrics(): Promise<void> {
+    collectDefaultMetrics({
+      register: this.#registry,
+      prefix: 'gemgate_',
+      // prom-client's 10 ms would wake the loop a hundred times a second while it samples; lag worth
+      // alerting on is far above 100 ms anyway.
+      eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS,
+    });
+    await delay(2 * EVENT_LOOP_SAMPLE_MS);
   }
 
   requestStarted(request: InFlight): void {

@@ -25,6 +25,6 @@ export function registerMetrics(app: FastifyInstance, core: GatewayCore): void {
           : 'GET /metrics needs Authorization: Bearer <admin password> (or set METRICS_TOKEN).',
       );
     }
-    return reply.type(core.metrics.registry.contentType).send(await core.metrics.registry.metrics());
+    return reply.type(core.metrics.contentType).send(await core.metrics.scrape());
   });
 }
