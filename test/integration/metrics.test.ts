@@ -2,18 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FAKE_KEY, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
 import { startGateway, type TestGateway } from '../support/gateway';
+import { sample } from '../support/prometheus';
 
 let fake: FakeGemini;
 let gw: TestGateway;
 
 const metrics = (token?: string) =>
   fetch(`${gw.url}/metrics`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
-
-/** The value of one sample line, e.g. `gemgate_keys{state="active"}`. */
-const sample = (text: string, series: string): number | undefined => {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-};
 
 beforeAll(async () => {
   fake = await startFakeGemini({

@@ -33,5 +33,14 @@ export const addTo = (totals: UsageTotals, b: Bucket): void => {
   totals.reasoningTokens += b.t;
 };
 
+/** Adds the counts of `from` to `into`, a bucket of the same hour, model and keys. */
+export const addBucket = (into: Bucket, from: Bucket): void => {
+  into.r += from.r;
+  into.e += from.e;
+  into.p += from.p;
+  into.c += from.c;
+  into.t += from.t;
+};
+
 /** What the charts call tokens: completion already includes reasoning, so it is not added again. */
 export const tokensOf = (b: Bucket): number => b.p + b.c;

@@ -5,7 +5,7 @@
  */
 import type { UsageRange, UsageReport } from '../../../shared/admin-dto';
 import { JournaledState } from '../storage/journaled-state';
-import { DAY, HOUR, type Bucket } from './usage-bucket';
+import { addBucket, DAY, HOUR, type Bucket } from './usage-bucket';
 import { buildUsageReport, type UsageLabels } from './usage-report';
 
 export const RETENTION_DAYS = 31;
@@ -26,15 +26,6 @@ export interface UsageEvent {
 }
 
 const bucketId = (b: Pick<Bucket, 'h' | 'm' | 'k' | 'a'>) => `${b.h}|${b.m}|${b.k}|${b.a}`;
-
-/** Adds the counts of `from` to `into` (same hour, model and keys). */
-const addInto = (into: Bucket, from: Bucket): void => {
-  into.r += from.r;
-  into.e += from.e;
-  into.p += from.p;
-  into.c += from.c;
-  into.t += from.t;
-};
 
 export class UsageRecorder {
   readonly #journal: JournaledState<State, Bucket>;
@@ -85,7 +76,7 @@ export class UsageRecorder {
     };
     const id = bucketId(one);
     const pending = this.#pending.get(id);
-    if (pending) addInto(pending, one);
+    if (pending) addBucket(pending, one);
     else this.#pending.set(id, one);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
@@ -130,7 +121,7 @@ export class UsageRecorder {
     const id = bucketId(op);
     const existing = this.#index.get(id);
     if (existing) {
-      addInto(existing, op);
+      addBucket(existing, op);
     } else {
       const bucket = { ...op };
       state.buckets.push(bucket);

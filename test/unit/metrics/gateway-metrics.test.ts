@@ -5,18 +5,13 @@ import { performance } from 'node:perf_hooks';
 import { describe, expect, it, vi } from 'vitest';
 import { KeyPool } from '../../../main/server/keys/key-pool';
 import { EVENT_LOOP_SAMPLE_MS, GatewayMetrics } from '../../../main/server/metrics/gateway-metrics';
+import { sample } from '../../support/prometheus';
 
 const newMetrics = () =>
   new GatewayMetrics({
     keys: new KeyPool(['AIzaTEST-key-000000000000000000000001'], { now: () => 0, defaultCooldownMs: 1 }),
     imageStats: () => Promise.resolve({ count: 0, bytes: 0 }),
   });
-
-/** The value of one sample line, e.g. `gemgate_nodejs_eventloop_lag_min_seconds`. */
-const sample = (text: string, series: string): number | undefined => {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-};
 
 describe('gateway metrics', () => {
   it('starts Node’s default metrics with the first scrape, with the event-loop lag already measured', async () => {
