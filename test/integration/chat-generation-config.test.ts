@@ -70,6 +70,34 @@ describe('JSON mode', () => {
   });
 });
 
+describe('sampling fields a model would refuse', () => {
+  // NextChat and SillyTavern always send their penalty sliders; SillyTavern can ask for logprobs.
+  const clientKnobs = {
+    messages: [{ role: 'user' as const, content: 'Hi' }],
+    presence_penalty: 0.5,
+    frequency_penalty: 0.3,
+    logprobs: true,
+    top_logprobs: 5,
+  };
+
+  it('2.5 and later: penalties and logprobs are left out, so the answer comes (with logprobs null)', async () => {
+    const res = await gw.openai.chat.completions.create({ model: 'gemini-2.5-pro', ...clientKnobs });
+    expect(res.choices[0]?.message.content).toBe('Echo: Hi');
+    expect(res.choices[0]?.logprobs).toBeNull();
+    const config = onlyGenerateBody(fake).generationConfig ?? {};
+    for (const key of ['presencePenalty', 'frequencyPenalty', 'responseLogprobs', 'logprobs']) {
+      expect(config).not.toHaveProperty(key);
+    }
+  });
+
+  it('2.0 models take the penalties', async () => {
+    await gw.openai.chat.completions.create({ model: 'gemini-2.0-flash', ...clientKnobs });
+    const config = onlyGenerateBody(fake).generationConfig;
+    expect(config).toMatchObject({ presencePenalty: 0.5, frequencyPenalty: 0.3 });
+    expect(config?.responseLogprobs).toBeUndefined();
+  });
+});
+
 describe('thinking', () => {
   const thinkingOf = (): GeminiThinkingConfig | undefined =>
     onlyGenerateBody(fake).generationConfig?.thinkingConfig;

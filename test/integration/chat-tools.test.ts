@@ -147,6 +147,32 @@ describe('tool calls, non-stream', () => {
     });
   });
 
+  it('a history trimmed to begin with the tool call (context limited to the last N messages) is answered', async () => {
+    // The fake refuses a function call turn that follows no user turn, as Gemini does.
+    const messages: ChatCompletionMessageParam[] = [
+      { role: 'system', content: 'Answer briefly.' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          {
+            id: 'call_1',
+            type: 'function',
+            function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+          },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: 'sunny' },
+      { role: 'assistant', content: 'It is sunny in Paris.' },
+      { role: 'user', content: 'And tomorrow?' },
+    ];
+    const res = await gw.openai.chat.completions.create({ model: 'gemini-2.5-flash', messages, tools });
+    expect(res.choices[0]?.message.content).toBe('Echo: And tomorrow?');
+    const contents = lastBody().contents;
+    expect(contents[0]).toEqual({ role: 'user', parts: [{ text: ' ' }] });
+    expect(contents.slice(1).map((c) => c.role)).toEqual(['model', 'user', 'model', 'user']);
+  });
+
   it('handles parallel calls: distinct ids, and results matched back by id in call order', async () => {
     firstTurnCalls([
       { name: 'get_weather', args: { city: 'Paris' } },

@@ -729,6 +729,42 @@ describe('request validation (the referee)', () => {
     );
   });
 
+  it('refuses penalties and logprobs where the model has them disabled (2.5 and later)', async () => {
+    const withConfig = (model: string, generationConfig: object) =>
+      generate(model, { ...userText('x'), generationConfig });
+    const penalty = await withConfig('gemini-2.5-pro', { presencePenalty: 0.5 });
+    expect(penalty.status).toBe(400);
+    expect(errorOf(penalty).message).toBe('Penalty is not enabled for models/gemini-2.5-pro');
+    expect((await withConfig('gemini-3-flash-preview', { frequencyPenalty: -0.2 })).status).toBe(400);
+    // proto3 cannot tell 0 from unset: a zero penalty passes everywhere.
+    expect((await withConfig('gemini-2.5-flash', { presencePenalty: 0, frequencyPenalty: 0 })).status).toBe(
+      200,
+    );
+    expect(
+      (await withConfig('gemini-2.0-flash', { presencePenalty: 0.5, frequencyPenalty: 0.5 })).status,
+    ).toBe(200);
+    const logprobs = await withConfig('gemini-2.5-flash', { responseLogprobs: true, logprobs: 3 });
+    expect(logprobs.status).toBe(400);
+    expect(errorOf(logprobs).message).toBe('Logprobs is not enabled for models/gemini-2.5-flash');
+    expect((await withConfig('gemini-2.0-flash', { responseLogprobs: true })).status).toBe(200);
+  });
+
+  it('refuses a function call turn that follows no user or function-response turn', async () => {
+    const call = { role: 'model', parts: [{ functionCall: { name: 'f', args: {} } }] };
+    const answer = { role: 'user', parts: [{ functionResponse: { name: 'f', response: { output: 'ok' } } }] };
+    const opening = await generate('gemini-2.5-flash', { contents: [call, answer] });
+    expect(opening.status).toBe(400);
+    expect(errorOf(opening).message).toBe(
+      'Please ensure that function call turn comes immediately after a user turn or after a function response turn.',
+    );
+    const afterModel = {
+      contents: [userText('x').contents[0], { role: 'model', parts: [{ text: 'hm' }] }, call, answer],
+    };
+    expect((await generate('gemini-2.5-flash', afterModel)).status).toBe(400);
+    const opened = { contents: [{ role: 'user', parts: [{ text: ' ' }] }, call, answer] };
+    expect((await generate('gemini-2.5-flash', opened)).status).toBe(200);
+  });
+
   it('requires thought signatures on Gemini 3 function calls of the current turn', async () => {
     const history = (signature?: string) => ({
       contents: [

@@ -19,6 +19,8 @@ export interface ResolvedCapabilities {
   imageOutput: boolean;
   imageMimeType: 'image/png' | 'image/jpeg';
   systemInstruction: boolean;
+  penalties: boolean;
+  logprobs: boolean;
   requiresTextModality: boolean;
   enforcesThoughtSignatures: boolean;
   signsTextParts: boolean;
@@ -55,6 +57,8 @@ function resolveCapabilities(entry: FakeModelEntry, id: string): ResolvedCapabil
     imageOutput: c.imageOutput ?? id.includes('image'),
     imageMimeType: c.imageMimeType ?? 'image/png',
     systemInstruction: c.systemInstruction ?? true,
+    penalties: c.penalties ?? false,
+    logprobs: c.logprobs ?? false,
     requiresTextModality: c.requiresTextModality ?? false,
     enforcesThoughtSignatures: c.enforcesThoughtSignatures ?? false,
     signsTextParts: c.signsTextParts ?? false,

@@ -25,6 +25,10 @@ export interface FakeModelCapabilities {
   imageMimeType?: 'image/png' | 'image/jpeg';
   /** False for models that answer 400 to a `systemInstruction` (§1.4.2). */
   systemInstruction?: boolean;
+  /** `presencePenalty` / `frequencyPenalty` other than 0 accepted (1.5 and 2.0 text models only). */
+  penalties?: boolean;
+  /** `responseLogprobs` accepted (2.0 text models; 2.5 and later: "Logprobs is not enabled"). */
+  logprobs?: boolean;
   /** Legacy image models reject `responseModalities: ["IMAGE"]` without TEXT (§2.3). */
   requiresTextModality?: boolean;
   /** Gemini 3: function calls of the current turn must carry their thought signature (§1.5.5). */

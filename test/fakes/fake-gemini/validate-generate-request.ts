@@ -49,6 +49,7 @@ export function generateRequestProblem(
     if (!ACCEPTED_ROLES.has(content.role ?? 'user')) return 'Please use a valid role: user, model.';
     const problem = contentProblem(content, `contents[${i}]`, field);
     if (problem !== undefined) return problem;
+    if (callTurnOutOfPlace(content, contents[i - 1])) return FUNCTION_CALL_TURN;
   }
   if (request.systemInstruction !== undefined) {
     if (!model.caps.systemInstruction) return `Developer instruction is not enabled for models/${model.id}`;
@@ -66,6 +67,20 @@ export function generateRequestProblem(
 }
 
 type FieldMessage = (path: string, reason: string) => string;
+
+const FUNCTION_CALL_TURN =
+  'Please ensure that function call turn comes immediately after a user turn or after a function response turn.';
+
+/** A model turn with a function call must follow a user (or function-response) turn. */
+function callTurnOutOfPlace(content: GeminiContent, previous: GeminiContent | undefined): boolean {
+  if (content.role !== 'model' || !(content.parts ?? []).some((p) => p.functionCall !== undefined))
+    return false;
+  return previous === undefined || previous.role === 'model';
+}
+
+/** proto3 cannot tell 0 from unset, so only a non-zero penalty is refused. */
+const setsPenalty = (config: GeminiGenerationConfig): boolean =>
+  (config.presencePenalty ?? 0) !== 0 || (config.frequencyPenalty ?? 0) !== 0;
 
 function contentProblem(content: GeminiContent, path: string, field: FieldMessage): string | undefined {
   const parts = content.parts ?? [];
@@ -131,6 +146,9 @@ function generationConfigProblem(
       `only values between 1 and ${model.caps.maxCandidates} are supported.`,
     );
   }
+  if (setsPenalty(config) && !model.caps.penalties) return `Penalty is not enabled for models/${model.id}`;
+  if (config.responseLogprobs === true && !model.caps.logprobs)
+    return `Logprobs is not enabled for models/${model.id}`;
   if (config.responseSchema !== undefined && config.responseJsonSchema !== undefined) {
     return field(
       'generation_config.response_schema',

@@ -22,8 +22,11 @@ const caps = (
   multipleCandidates: true,
   imageOutput: false,
   systemInstruction: true,
+  penalties: false,
   ...over,
 });
+/** 1.5 and 2.0 text models are the only ones that accept presence / frequency penalties. */
+const takesPenalties = { penalties: true };
 const gemini3 = (levels: string[], over: Partial<ModelCapabilities> = {}) =>
   caps({ kind: 'level', levels } as ModelCapabilities['thinking'], { multipleCandidates: false, ...over });
 const image = { imageOutput: true, multipleCandidates: false };
@@ -48,8 +51,12 @@ describe('capabilitiesOf', () => {
     ['nano-banana-pro-preview', caps({ kind: 'level', levels: ['LOW', 'HIGH'] }, image)],
     ['gemini-2.5-flash-image', caps(NONE, image)],
     ['gemini-2.5-flash-image-preview', caps(NONE, image)],
-    ['gemini-2.0-flash', caps(NONE)],
-    ['gemini-2.0-flash-lite', caps(NONE)],
+    ['gemini-2.0-flash', caps(NONE, takesPenalties)],
+    ['gemini-2.0-flash-lite', caps(NONE, takesPenalties)],
+    ['gemini-2.0-flash-001', caps(NONE, takesPenalties)],
+    ['gemini-1.5-pro', caps(NONE, takesPenalties)],
+    ['gemini-2.0-flash-thinking-exp-01-21', caps(NONE)],
+    ['gemini-exp-1206', caps(NONE)],
     ['gemini-2.0-flash-exp', caps(NONE, image)],
     ['gemini-2.0-flash-exp-image-generation', caps(NONE, { ...image, systemInstruction: false })],
     ['gemini-2.0-flash-preview-image-generation', caps(NONE, { ...image, systemInstruction: false })],

@@ -84,7 +84,6 @@ export function toGenerationConfig(
 ): GeminiGenerationConfig | undefined {
   const { caps } = inputs;
   const stop = typeof req.stop === 'string' ? [req.stop] : req.stop;
-  const logprobs = req.logprobs === true;
   const config = definedOnly<GeminiGenerationConfig>({
     temperature: req.temperature,
     topP: req.top_p,
@@ -92,12 +91,13 @@ export function toGenerationConfig(
     candidateCount: candidateCount(req.n, caps),
     maxOutputTokens: req.max_completion_tokens ?? req.max_tokens,
     stopSequences: stop !== undefined && stop.length > 0 ? stop : undefined,
-    presencePenalty: req.presence_penalty,
-    frequencyPenalty: req.frequency_penalty,
+    // Dropped where the model would refuse the whole request for them (model-capabilities.ts).
+    presencePenalty: caps.penalties ? req.presence_penalty : undefined,
+    frequencyPenalty: caps.penalties ? req.frequency_penalty : undefined,
     seed: req.seed,
     ...responseFormat(req.response_format),
-    responseLogprobs: logprobs ? true : undefined,
-    logprobs: logprobs ? req.top_logprobs : undefined,
+    // `logprobs` / `top_logprobs` are not sent: 2.5 and later models refuse the request for them, and
+    // answers carry `logprobs: null` either way.
     // Image models need TEXT alongside IMAGE: IMAGE alone is rejected by the 2.0 ones (§2.3).
     responseModalities: wantsImages(req, caps) ? ['TEXT', 'IMAGE'] : undefined,
     imageConfig: wantsImages(req, caps) ? imageConfigOf(req) : undefined,

@@ -205,6 +205,18 @@ function mergeSameRole(turns: readonly Turn[]): Turn[] {
 }
 
 /**
+ * Gemini refuses a function call turn that does not follow a user or function-response turn ("Please
+ * ensure that function call turn comes immediately after a user turn or after a function response
+ * turn"). A history trimmed to its last N messages (LobeChat, Chatbox, Cherry Studio limit context
+ * that way) can begin with the assistant's tool call; a minimal user turn in front keeps it valid —
+ * the same blank opener openai-gemini puts before a first content without text (§4.2 step 6).
+ */
+const startsWithFunctionCall = (turns: readonly Turn[]): boolean =>
+  turns[0]?.role === 'model' && turns[0].parts.some((part) => part.functionCall !== undefined);
+/** A fresh object each time: later steps may append to a turn's parts. */
+const historyOpener = (): Turn => ({ role: 'user', parts: [{ text: ' ' }] });
+
+/**
  * §1.5.5: in the current turn (model turns after the last user text) the first functionCall of each
  * model turn must carry a signature; history Gemini did not sign gets Google's skip marker instead.
  */
@@ -259,6 +271,7 @@ class MessageConverter {
     this.flushToolResults();
     const contents = mergeSameRole(this.turns);
     if (this.ctx.enforcesThoughtSignatures) markUnsignedCurrentCalls(contents);
+    if (startsWithFunctionCall(contents)) contents.unshift(historyOpener());
     if (contents.length === 0) {
       // Gemini rejects empty contents; a system-only conversation becomes the user's prompt (§4.2.6).
       if (this.systemParts.length === 0) {

@@ -18,6 +18,12 @@ export interface ModelCapabilities {
   imageOutput: boolean;
   /** False where the model rejects `systemInstruction` (early image models, Gemma). */
   systemInstruction: boolean;
+  /**
+   * `presencePenalty` / `frequencyPenalty` accepted. Only the 1.5 and 2.0 text models take them;
+   * 2.5, Gemini 3, the experimental and thinking variants answer 400 "Penalty is not enabled for
+   * models/…" to any value, so clients whose penalty sliders were moved would get nothing.
+   */
+  penalties: boolean;
 }
 
 /** Lowest to highest; level lists below are always written in this order. */
@@ -70,6 +76,10 @@ const NO_SYSTEM_INSTRUCTION_PATTERNS: readonly RegExp[] = [
 /** Gemini 3 and later reject candidateCount > 1 (§2.2); image models too (§2.3). */
 const SINGLE_CANDIDATE_PATTERNS: readonly RegExp[] = [/^gemini-([3-9]|\d\d)/];
 
+/** The families that accept penalties; their thinking variants do not. */
+const PENALTY_PATTERNS: readonly RegExp[] = [/^gemini-(1\.5|2\.0)-/];
+const NO_PENALTY_PATTERNS: readonly RegExp[] = [/thinking/];
+
 /** Models that never serve generateContent, whatever their listing says (§1.3). */
 const NON_CHAT_PATTERNS: readonly RegExp[] = [/embedding/, /^imagen/, /^veo/, /^aqa$/];
 
@@ -100,6 +110,8 @@ export function capabilitiesOf(modelId: string, listed?: GeminiModel): ModelCapa
     multipleCandidates: !imageOutput && !matchesAny(SINGLE_CANDIDATE_PATTERNS, id),
     imageOutput,
     systemInstruction: !matchesAny(NO_SYSTEM_INSTRUCTION_PATTERNS, id),
+    penalties:
+      !imageOutput && matchesAny(PENALTY_PATTERNS, id) && !matchesAny(NO_PENALTY_PATTERNS, id),
   };
 }
 
