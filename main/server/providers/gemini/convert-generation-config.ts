@@ -17,6 +17,8 @@ export interface GenerationConfigInputs {
   /** `extra_body.google.thinking_config` (either casing), if any. */
   extraThinking?: Record<string, unknown>;
   includeThoughts: boolean;
+  /** The model's `outputTokenLimit` when the upstream listed it. */
+  outputTokenLimit?: number;
 }
 
 function candidateCount(n: number | undefined, caps: ModelCapabilities): number | undefined {
@@ -66,6 +68,26 @@ function imageConfigOf(req: ChatCompletionRequest): GeminiGenerationConfig['imag
 }
 
 /**
+ * `max_tokens` is what chat clients set as the answer's length (SillyTavern's "response length"), and
+ * Gemini counts thinking inside `maxOutputTokens` (§4.5): a 24,576-token budget inside a 100-token
+ * limit can only end in an empty answer. So with an explicit budget the budget is added on top, within
+ * the model's output limit when it is known. `max_completion_tokens` includes reasoning in OpenAI's own
+ * terms and is sent as given; so is `max_tokens` under dynamic thinking, whose use cannot be known.
+ */
+function maxOutputTokens(
+  req: ChatCompletionRequest,
+  thinking: GeminiGenerationConfig['thinkingConfig'],
+  outputTokenLimit: number | undefined,
+): number | undefined {
+  if (req.max_completion_tokens !== undefined) return req.max_completion_tokens;
+  const answer = req.max_tokens;
+  const budget = thinking?.thinkingBudget;
+  if (answer === undefined || budget === undefined || budget <= 0) return answer;
+  const total = answer + budget;
+  return outputTokenLimit === undefined ? total : Math.max(answer, Math.min(total, outputTokenLimit));
+}
+
+/**
  * Drops undefined values so the object serialises exactly as compared in tests. A plain loop: the
  * entries/filter/fromEntries version allocated an array per field on every request.
  */
@@ -84,12 +106,17 @@ export function toGenerationConfig(
 ): GeminiGenerationConfig | undefined {
   const { caps } = inputs;
   const stop = typeof req.stop === 'string' ? [req.stop] : req.stop;
+  const thinkingConfig = thinkingConfigFor(
+    caps,
+    { extra: inputs.extraThinking, suffix: inputs.suffix, effort: req.reasoning_effort },
+    inputs.includeThoughts,
+  );
   const config = definedOnly<GeminiGenerationConfig>({
     temperature: req.temperature,
     topP: req.top_p,
     topK: req.top_k,
     candidateCount: candidateCount(req.n, caps),
-    maxOutputTokens: req.max_completion_tokens ?? req.max_tokens,
+    maxOutputTokens: maxOutputTokens(req, thinkingConfig, inputs.outputTokenLimit),
     stopSequences: stop !== undefined && stop.length > 0 ? stop : undefined,
     // Dropped where the model would refuse the whole request for them (model-capabilities.ts).
     presencePenalty: caps.penalties ? req.presence_penalty : undefined,
@@ -101,11 +128,7 @@ export function toGenerationConfig(
     // Image models need TEXT alongside IMAGE: IMAGE alone is rejected by the 2.0 ones (§2.3).
     responseModalities: wantsImages(req, caps) ? ['TEXT', 'IMAGE'] : undefined,
     imageConfig: wantsImages(req, caps) ? imageConfigOf(req) : undefined,
-    thinkingConfig: thinkingConfigFor(
-      caps,
-      { extra: inputs.extraThinking, suffix: inputs.suffix, effort: req.reasoning_effort },
-      inputs.includeThoughts,
-    ),
+    thinkingConfig,
   });
   return Object.keys(config).length === 0 ? undefined : config;
 }

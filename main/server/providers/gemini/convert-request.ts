@@ -78,6 +78,9 @@ export function toGeminiRequest(
     suffix: model.suffix,
     extraThinking: extras.thinking_config ?? extras.thinkingConfig,
     includeThoughts: ctx.includeThoughts,
+    ...(ctx.listedModel?.outputTokenLimit !== undefined
+      ? { outputTokenLimit: ctx.listedModel.outputTokenLimit }
+      : {}),
   });
   const cachedContent = extras.cached_content ?? extras.cachedContent;
 
