@@ -110,8 +110,7 @@ export function capabilitiesOf(modelId: string, listed?: GeminiModel): ModelCapa
     multipleCandidates: !imageOutput && !matchesAny(SINGLE_CANDIDATE_PATTERNS, id),
     imageOutput,
     systemInstruction: !matchesAny(NO_SYSTEM_INSTRUCTION_PATTERNS, id),
-    penalties:
-      !imageOutput && matchesAny(PENALTY_PATTERNS, id) && !matchesAny(NO_PENALTY_PATTERNS, id),
+    penalties: !imageOutput && matchesAny(PENALTY_PATTERNS, id) && !matchesAny(NO_PENALTY_PATTERNS, id),
   };
 }
 
