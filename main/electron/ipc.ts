@@ -30,11 +30,19 @@ export interface SenderCheck {
   devServerUrl?: string;
 }
 
+/**
+ * Chromium writes a file URL's drive letter in upper case (`file:///c:/x` → `file:///C:/x`), while
+ * pathToFileURL keeps the case the exe was started with: compared as they are, every call would be
+ * refused when Gemgate runs from a lower-case path.
+ */
+const upperDriveLetter = (pathname: string): string =>
+  pathname.replace(/^\/([a-z]):/, (_all, letter: string) => `/${letter.toUpperCase()}:`);
+
 /** file:///…/index.html#/logs and …?x are still our page; another file is not. */
 const pageOf = (url: string): string | null => {
   try {
     const u = new URL(url);
-    return u.protocol === 'file:' ? `file://${u.pathname}` : u.origin;
+    return u.protocol === 'file:' ? `file://${u.host}${upperDriveLetter(u.pathname)}` : u.origin;
   } catch {
     return null;
   }

@@ -150,6 +150,36 @@ describe('IPC handlers', () => {
     expect(logs[0]).toMatch(/^warn IPC gemgate:admin:getSettings refused/);
   });
 
+  it('Windows: a drive letter Chromium wrote in upper case is still our page; other files are not', async () => {
+    unregister();
+    // What pathToFileURL gives for Gemgate started as c:\Program Files\Gemgate\Gemgate.exe.
+    const lowerCase = 'file:///c:/Program%20Files/Gemgate/resources/app.asar/dist/renderer/index.html';
+    unregister = registerIpc({
+      ipcMain: ipcMain as never,
+      admin: fakeAdmin,
+      desktop: fakeDesktop,
+      sender: { window: () => win.webContents as never, rendererUrl: lowerCase },
+      log: { warn: (m: string) => logs.push(`warn ${m}`), error: () => undefined },
+    });
+    const fromChromium = lowerCase.replace('file:///c:', 'file:///C:');
+    expect(
+      await invoke(ipcChannelOf('getStatus'), [], event({ url: `${fromChromium}#/logs` })),
+    ).toMatchObject({
+      ok: true,
+    });
+    expect(await invoke(ipcChannelOf('getStatus'), [], event({ url: lowerCase }))).toMatchObject({
+      ok: true,
+    });
+    for (const url of [
+      'file:///C:/Program%20Files/Gemgate/resources/app.asar/dist/renderer/evil.html',
+      'file:///D:/Program%20Files/Gemgate/resources/app.asar/dist/renderer/index.html',
+      'file://attacker/c:/Program%20Files/Gemgate/resources/app.asar/dist/renderer/index.html',
+    ]) {
+      await expect(invoke(ipcChannelOf('getStatus'), [], event({ url }))).rejects.toThrow('Forbidden');
+    }
+    expect(calls).toEqual([['getStatus'], ['getStatus']]);
+  });
+
   it('refuses everyone once our window is gone', async () => {
     ourContents = null;
     await expect(invoke(ipcChannelOf('getStatus'), [])).rejects.toThrow('Forbidden');
