@@ -68,15 +68,15 @@ export function createMainWindow(options: MainWindowOptions): MainWindow {
     saveTimer = setTimeout(saveState, 500);
   };
 
-  // The exact URL the IPC sender check compares with (ipc.ts). loadFile would build its own file URL,
-  // which leaves a `%` in the install path unescaped where pathToFileURL writes `%25`: every IPC call
-  // from an install folder such as "Gem 100%" would then be refused.
   // A tray app is rarely the active app on macOS: without this the window opens behind the one in
   // front. The user asked for it (tray menu, a second launch), so taking the focus is right.
   const bringAppForward = () => {
     if ((options.platform ?? process.platform) === 'darwin') app.focus({ steal: true });
   };
 
+  // The exact URL the IPC sender check compares with (ipc.ts). loadFile would build its own file URL,
+  // which leaves a `%` in the install path unescaped where pathToFileURL writes `%25`: every IPC call
+  // from an install folder such as "Gem 100%" would then be refused.
   const load = (target: BrowserWindow, page?: TrayPage) => {
     const hash = page ? PAGE_HASH[page] : undefined;
     void target.loadURL(hash ? `${rendererUrl}#${hash}` : rendererUrl);
@@ -105,7 +105,6 @@ export function createMainWindow(options: MainWindowOptions): MainWindow {
         spellcheck: false,
       },
     });
-    if (state.maximized) created.maximize();
     // Windows and Linux would show Electron's default menu bar in the window (File, Edit, View with
     // Reload and DevTools, Help linking to electronjs.org); the page has its own navigation. Text
     // fields keep Ctrl+C/V/X/A/Z without it. macOS keeps its app menu: Cmd+C/V/Q go through it. The
@@ -136,6 +135,8 @@ export function createMainWindow(options: MainWindowOptions): MainWindow {
     });
 
     created.once('ready-to-show', () => {
+      // Not earlier: maximize() also shows the window, which would flash blank before the first paint.
+      if (state.maximized) created.maximize();
       created.show();
       bringAppForward();
     });

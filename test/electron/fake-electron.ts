@@ -113,8 +113,11 @@ export class BrowserWindow extends EventEmitter {
   isMinimized() {
     return this.minimized;
   }
+  /** Like Electron: it also shows a hidden window. */
   maximize() {
+    this.calls.push('maximize');
     this.maximized = true;
+    this.visible = true;
   }
   isMaximized() {
     return this.maximized;

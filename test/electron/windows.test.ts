@@ -178,15 +178,29 @@ describe('main window', () => {
     expect(fake.windows[0]!.webContents.sent).toEqual([{ channel: 'gemgate:logs', payload: { id: 2 } }]);
   });
 
-  it('remembers its size and position', () => {
+  it('remembers its size and position', async () => {
     const store = memoryStore({ windowState: { width: 900, height: 650, x: 40, y: 30, maximized: true } });
     const main = make(store);
     main.show();
     const win = fake.windows[0]!;
-    expect(win.options).toMatchObject({ width: 900, height: 650, x: 40, y: 30 });
+    expect(win.options).toMatchObject({ width: 900, height: 650, x: 40, y: 30, show: false });
+    // Nothing shows before the first paint: maximize() would show the window blank.
+    expect(win.calls).toEqual([]);
+    expect(win.visible).toBe(false);
+    await new Promise((resolve) => setImmediate(resolve)); // ready-to-show
+    expect(win.calls).toEqual(['maximize', 'show']);
     expect(win.maximized).toBe(true);
     win.close(); // saved on close (and, debounced, on move/resize)
     expect(store.data.windowState).toEqual({ x: 10, y: 20, width: 1000, height: 700, maximized: true });
+  });
+
+  it('a window saved unmaximised is shown at ready-to-show without maximising', async () => {
+    make(memoryStore({ windowState: { width: 900, height: 650, maximized: false } })).show();
+    const win = fake.windows[0]!;
+    expect(win.visible).toBe(false);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(win.calls).toEqual(['show']);
+    expect(win.maximized).toBe(false);
   });
 });
 
