@@ -13,6 +13,7 @@ import { Notification, app, clipboard, ipcMain, safeStorage } from 'electron';
 import type { AdminApi } from '../../shared/admin-contract';
 import { IPC_LOG_CHANNEL } from '../../shared/admin-transport';
 import { createGatewayCore, type GatewayCore } from '../server/core';
+import { createServer } from '../server/create-server';
 import { formatLogLine } from '../server/logging/format-log-line';
 import type { LogEntry } from '../server/logging/log-bus';
 import { VERSION } from '../version';
@@ -23,10 +24,12 @@ import { watchForNotifications } from './notifications';
 import { createSecretCodec } from './secrets';
 import type { AdminHost } from '../server/admin/admin-host';
 import { createServerHost, type ServerHost } from './server-host';
+import type { SettingsFileEvents } from './settings-file';
 import { ElectronSettingsStore, type KeyValueStore } from './settings-store';
 import { createTray, type TrayController } from './tray';
 import { shellTextFor } from './tray-i18n';
 import type { TrayActions } from './tray-menu';
+import { unreadableSecretsReason } from './unreadable-secrets';
 import { createMainWindow, type MainWindow } from './windows';
 
 export type CreateAdmin = (core: GatewayCore, host: AdminHost) => AdminApi;
@@ -34,7 +37,7 @@ export type CreateAdmin = (core: GatewayCore, host: AdminHost) => AdminApi;
 export interface DesktopDeps {
   createAdmin: CreateAdmin;
   /** Default: electron-store in userData. Tests pass a conf store in a temp folder. */
-  openStore?: (onMigration: (from: string, to: string) => void) => Promise<KeyValueStore>;
+  openStore?: (events: SettingsFileEvents) => Promise<KeyValueStore>;
   /** `VITE_DEV_SERVER_URL` (read by index.ts, the only reader of process.env here). */
   devServerUrl?: string;
   /** The file the user started (launch-at-login.ts `launchExecutable`); default execPath. */
@@ -68,8 +71,8 @@ export const APP_ID = 'dev.gemgate.app';
 /** Longer than the listener's 10 s grace for open requests, so a normal Quit always finishes. */
 const QUIT_TIMEOUT_MS = 15_000;
 
-const defaultOpenStore = async (onMigration: (from: string, to: string) => void) =>
-  (await import('./open-store')).openElectronStore(onMigration);
+const defaultOpenStore = async (events: SettingsFileEvents) =>
+  (await import('./open-store')).openElectronStore(events);
 
 /** Returns null when another instance already runs (it is asked to show its window instead). */
 export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | null> {
@@ -95,7 +98,14 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
 
   const userData = app.getPath('userData');
   const migrations: string[] = [];
-  const store = await (deps.openStore ?? defaultOpenStore)((from, to) => migrations.push(`${from} → ${to}`));
+  const setAside: string[] = [];
+  const store = await (deps.openStore ?? defaultOpenStore)({
+    onMigration: (from, to) => migrations.push(`${from} → ${to}`),
+    onSetAside: (damaged, keptAs) =>
+      setAside.push(
+        `The settings file ${damaged} was damaged and could not be read; it was kept as ${keptAs}, and Gemgate started with the default settings.`,
+      ),
+  });
   const secrets = createSecretCodec(safeStorage);
   const settings = new ElectronSettingsStore({ store, secrets, baseDir: userData, mode: 'tray' });
   mkdirSync(settings.get().dataDir, { recursive: true });
@@ -107,6 +117,7 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     for (const entry of core.log.recent()) toConsole(entry);
     core.log.subscribe(toConsole);
   }
+  for (const warning of setAside) core.log.warn(warning);
   for (const step of migrations) core.log.info(`Settings file migrated (format ${step}).`);
   // Load problems and the secret-storage warning reach the window's log view (and the console).
   for (const warning of settings.warnings) core.log.warn(warning);
@@ -118,14 +129,27 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     }
   });
 
-  const host = createServerHost({ core });
-  const admin = deps.createAdmin(core, {
+  const appPath = app.getAppPath();
+  const rendererDir = join(appPath, 'dist', 'renderer');
+  const adminHost: AdminHost = {
     mode: 'tray',
     status: () => ({ listening: host.status().listening, listenError: host.status().listenError }),
     settings,
     // Without an OS keychain the secrets sit in plain text: the dashboard says so, not only the log.
     warnings: () => (secrets.warning ? ['secrets_unencrypted'] : []),
+  };
+  // The web admin at /admin is the window's tray admin (mode, listener, warnings, settings), with the
+  // page packaged with the app rather than one under the working directory. Only gallery links
+  // differ: they take each request's origin, as a browser on another computer cannot open
+  // 127.0.0.1 (the window's default, AdminHost.imageOrigin).
+  const httpAdminHost: AdminHost = { ...adminHost, imageOrigin: () => null };
+  const host = createServerHost({
+    core,
+    createServer: (c) => createServer(c, { adminHost: httpAdminHost, rendererDir }),
+    // A password that cannot be decrypted would leave the gateway open with a known default.
+    startBlocker: () => unreadableSecretsReason(settings.unreadableKeys()),
   });
+  const admin = deps.createAdmin(core, adminHost);
   const launch = createLaunchAtLogin({
     app,
     platform,
@@ -133,12 +157,11 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     configHome: app.getPath('appData'),
   });
   const text = shellTextFor(app.getLocale());
-  const appPath = app.getAppPath();
   const iconDir = app.isPackaged ? join(process.resourcesPath, 'tray') : join(appPath, 'build', 'tray');
 
   let quitting = false;
   const window = createMainWindow({
-    rendererFile: join(appPath, 'dist', 'renderer', 'index.html'),
+    rendererFile: join(rendererDir, 'index.html'),
     preloadFile: join(appPath, 'dist', 'preload', 'preload.cjs'),
     ...(deps.devServerUrl ? { devServerUrl: deps.devServerUrl } : {}),
     iconFile: join(iconDir, 'window-icon.png'),

@@ -56,7 +56,11 @@ export function watchForNotifications(deps: NotifierDeps): () => void {
   });
   const offHost = deps.host.onChange((status) => {
     if (status.listenError !== null && status.listenError !== lastListenError) {
-      notify(text.notifyListenFailedTitle, text.notifyListenFailedBody(status.listenError));
+      // A blocked start carries its own advice; the usual body's is about the port.
+      const body = status.blocked
+        ? `${status.listenError}.`
+        : text.notifyListenFailedBody(status.listenError);
+      notify(text.notifyListenFailedTitle, body);
     }
     lastListenError = status.listenError;
   });

@@ -3,7 +3,9 @@
  * `listening` / `listenError`). The core outlives every listener: a host/port change builds a new
  * fastify instance on the same core, listens, and only then closes the old one, so neither the key
  * pool nor the usage counters nor open requests notice. A failed bind is a status, never a crash:
- * the window keeps working over IPC and shows the error.
+ * the window keeps working over IPC and shows the error. So is a start the shell refuses (the start
+ * guard, e.g. a saved password that cannot be decrypted): the core runs, nothing listens, and the
+ * host starts by itself once a settings change lifts the guard.
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -26,6 +28,8 @@ export interface ServerHostStatus {
   state: ServerState;
   listening: ListeningAddress | null;
   listenError: string | null;
+  /** True when the start guard refused to listen: `listenError` is its reason, advice included. */
+  blocked?: boolean;
 }
 
 export interface ServerHost {
@@ -46,6 +50,11 @@ export interface ServerHostOptions {
   createServer?: (core: GatewayCore) => Promise<FastifyInstance>;
   /** How long open requests (long streams) may run on a listener being closed. */
   closeGraceMs?: number;
+  /**
+   * Asked before any listener opens: a reason (shown as `listenError`) means "do not listen now".
+   * Asked again after every settings change while it holds the host back.
+   */
+  startBlocker?: () => string | null;
 }
 
 /**
@@ -58,6 +67,7 @@ export function createServerHost(options: ServerHostOptions): ServerHost {
   const { core } = options;
   const build = options.createServer ?? createGatewayServer;
   const graceMs = options.closeGraceMs ?? 10_000;
+  const blockReason = options.startBlocker ?? (() => null);
   const listeners = new Set<(status: ServerHostStatus) => void>();
   let app: FastifyInstance | null = null;
   let status: ServerHostStatus = { state: 'stopped', listening: null, listenError: null };
@@ -118,6 +128,13 @@ export function createServerHost(options: ServerHostOptions): ServerHost {
 
   const doStart = async (): Promise<ServerHostStatus> => {
     if (app) return status;
+    const blocked = blockReason();
+    if (blocked !== null) {
+      startCore();
+      core.log.error(`Gemgate could not start its server: ${blocked}.`);
+      set({ state: 'error', listening: null, listenError: blocked, blocked: true });
+      return status;
+    }
     set({ state: 'starting', listening: null, listenError: null });
     const result = await open();
     startCore();
@@ -150,6 +167,12 @@ export function createServerHost(options: ServerHostOptions): ServerHost {
     const old = app;
     const oldAddress = status.listening;
     if (!old || !oldAddress) return doStart();
+    if (blockReason() !== null) {
+      // No new listener while the guard holds, and not the old one either: doStart says why.
+      app = null;
+      await closeGracefully(old);
+      return doStart();
+    }
     const { host, port } = core.settings.get();
     if (port !== 0 && port === oldAddress.port && host === oldAddress.host) {
       // Same address (only the body limit changed): the port must be free before it can be bound.
@@ -176,6 +199,14 @@ export function createServerHost(options: ServerHostOptions): ServerHost {
   };
 
   const unsubscribe = core.settings.subscribe((next, previous) => {
+    if (status.blocked === true) {
+      // The guard may have lifted (start now) or changed (say what is still missing). Checked when
+      // the turn comes: a Stop queued meanwhile wins.
+      void serialised(async () =>
+        status.blocked === true && blockReason() !== status.listenError ? doStart() : status,
+      );
+      return;
+    }
     if (!LISTENER_SETTINGS.some((key) => next[key] !== previous[key])) return;
     // A server the user stopped stays stopped; the new address applies at the next start.
     if (status.state === 'stopped') return;

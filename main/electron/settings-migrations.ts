@@ -38,11 +38,27 @@ export const settingsMigrations: Record<string, (store: MigrationStore) => void>
   },
 };
 
+/**
+ * conf's reader. JSON.parse alone accepts `[]`, `"x"` or `null`, and conf would then silently turn
+ * the file into `{}` (or `{"0":"x"}`) and overwrite it: a top level that is not an object is damage
+ * too, and throws the SyntaxError a file that is not JSON throws (settings-file.ts sets it aside).
+ * A UTF-8 byte order mark (Notepad on older Windows writes one) is not damage: it is skipped.
+ */
+export function parseSettingsJson(text: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
+  if (!isRecord(value)) throw new SyntaxError('the settings file does not hold a JSON object');
+  return value;
+}
+
 /** The options both electron-store (the app) and conf (the tests) are opened with. */
-export const storeOptions = () => ({
+export const storeOptions = (onMigration: (from: string, to: string) => void) => ({
   projectVersion: SETTINGS_FORMAT_VERSION,
   migrations: settingsMigrations,
+  beforeEachMigration: (_store: unknown, context: { fromVersion: string; toVersion: string }) =>
+    onMigration(context.fromVersion, context.toVersion),
   // A damaged file must not be wiped (conf's clearInvalidConfig would lose every key): the settings
-  // store validates each value itself and falls back per setting.
+  // store validates each value itself and falls back per setting, and a file that cannot be read at
+  // all is set aside whole (settings-file.ts).
   clearInvalidConfig: false,
+  deserialize: parseSettingsJson,
 });

@@ -83,6 +83,15 @@ export class ElectronSettingsStore implements WritableSettingsSource {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Saved secrets that could not be decrypted at load (keyring locked, Keychain prompt denied, DPAPI
+   * keys lost) and have not been replaced or reset since: their defaults apply meanwhile, which for a
+   * password is no protection, so the composition root decides what must not run without them.
+   */
+  unreadableKeys(): readonly SettingKey[] {
+    return Object.keys(this.#unreadable).filter(isSettingKey);
+  }
+
   originOf(key: SettingKey): SettingOrigin {
     return Object.hasOwn(this.#saved, key) ? 'saved' : 'default';
   }

@@ -1,9 +1,20 @@
 /**
  * The whole tray app composed against the fake `electron` module: the real core, settings store
  * (conf in a temp folder, standing in for electron-store), server host and IPC layer, with a real
- * listener on 127.0.0.1:0. Single-instance behaviour, start-up, log push, and a graceful Quit.
+ * listener on 127.0.0.1:0. Single-instance behaviour, start-up, log push, and a graceful Quit;
+ * passwords the keychain cannot decrypt, a damaged settings file, the web admin of the tray app.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,10 +22,14 @@ import { openConfStore } from './conf-store';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AdminApi } from '../../shared/admin-contract';
 import { IPC_LOG_CHANNEL, desktopChannelOf, ipcChannelOf } from '../../shared/admin-transport';
+import type { SettingsFileEvents } from '../../main/electron/settings-file';
 import type { KeyValueStore } from '../../main/electron/settings-store';
-import { STORE_NAME } from '../../main/electron/settings-migrations';
+import { SECRET_MARKER } from '../../main/electron/secrets';
+import { SETTINGS_KEY, STORE_NAME } from '../../main/electron/settings-migrations';
 import type { AdminHost } from '../../main/server/admin/admin-host';
 import type { DesktopApp, DesktopDeps } from '../../main/electron/desktop-app';
+import { makePng } from '../fakes/fake-gemini/png';
+import { signIn } from '../integration/admin-http-client';
 
 vi.mock('electron', () => import('./fake-electron'));
 const { fake, app } = await import('./fake-electron');
@@ -24,7 +39,7 @@ let dir: string;
 let running: DesktopApp | null = null;
 let adminHost: AdminHost | undefined;
 
-const openStore = async (): Promise<KeyValueStore> => openConfStore(dir);
+const openStore = async (events: SettingsFileEvents): Promise<KeyValueStore> => openConfStore(dir, events);
 const fakeAdmin = { getStatus: async () => ({ fake: true }) } as unknown as AdminApi;
 
 const start = async (argv: string[] = [], more: Partial<DesktopDeps> = {}) => {
@@ -46,6 +61,19 @@ const answers = async (port: number) =>
     () => true,
     () => false,
   );
+
+const freePort = async (): Promise<number> => {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+};
+const logLines = (desktop: DesktopApp, level: string) =>
+  desktop.core.log
+    .recent()
+    .filter((e) => e.level === level)
+    .map((e) => e.message);
 
 beforeEach(() => {
   fake.reset();
@@ -239,5 +267,103 @@ describe('Windows', () => {
   it("a development run keeps Electron's own ID (the installed app owns the login item)", async () => {
     await start([], { platform: 'win32' });
     expect(fake.appUserModelId).toBeNull();
+  });
+});
+
+describe('saved passwords the keychain cannot decrypt', () => {
+  it('keep the listener down and say why, until new values are saved', async () => {
+    const port = await freePort();
+    // What a locked keyring, a denied Keychain prompt or lost DPAPI keys leave: ciphertext that
+    // safeStorage refuses to decrypt.
+    const undecryptable = `${SECRET_MARKER}${Buffer.from('sealed by a lost key').toString('base64')}`;
+    writeFileSync(
+      join(dir, `${STORE_NAME}.json`),
+      JSON.stringify({
+        settings: { port, keyCheckIntervalMinutes: 0, password: undecryptable, adminPassword: undecryptable },
+      }),
+    );
+    const desktop = (await start())!;
+    const reason =
+      'the saved settings "Password (API key for clients)" and "Admin password" could not be decrypted ' +
+      '(the system keychain may be locked or unavailable), so the server does not listen: unlock the ' +
+      'keychain and restart Gemgate, or set a new value for them in Settings';
+    expect(desktop.host.status()).toMatchObject({ state: 'error', listening: null, listenError: reason });
+    expect(await answers(port)).toBe(false);
+    // Shown where other listen errors are: tray, window (admin status), notification, log.
+    expect(fake.trays[0]!.item('status').label).toBe(`Not running: ${reason}`);
+    expect(adminHost?.status()).toEqual({ listening: null, listenError: reason });
+    expect(fake.notifications).toEqual([{ title: 'Gemgate could not start its server', body: `${reason}.` }]);
+    expect(logLines(desktop, 'error')).toContain(`Gemgate could not start its server: ${reason}.`);
+    // The core runs all the same: key health and the settings work in the window.
+    expect(desktop.core.keys.availability()).toMatchObject({ total: 0 });
+
+    await desktop.settings.update({ password: 'new-Passw0rd-1' });
+    expect(desktop.host.status().listenError).toMatch(/^the saved setting "Admin password" could not/);
+    expect(await answers(port)).toBe(false);
+    await desktop.settings.update({ adminPassword: 'new-Admin-Passw0rd-1' });
+    await expect.poll(() => desktop.host.status().state, { timeout: 5000 }).toBe('running');
+    expect(await answers(port)).toBe(true);
+  });
+});
+
+describe('a damaged settings file', () => {
+  it('no longer stops the app: it is set aside, the defaults apply, and the log says where it went', async () => {
+    const file = join(dir, `${STORE_NAME}.json`);
+    const damaged = '{"settings": {"port": 0, "password": "cut sh';
+    writeFileSync(file, damaged);
+    const desktop = (await start([], {
+      openStore: async (events) => {
+        const store = openConfStore(dir, events);
+        // The defaults would listen on 7860, perhaps a developer's own gateway: not in a test.
+        store.set(SETTINGS_KEY, { port: 0, keyCheckIntervalMinutes: 0 });
+        return store;
+      },
+    }))!;
+    expect(desktop.host.status().state).toBe('running');
+    expect(desktop.settings.get().password).toBe('123');
+    const aside = readdirSync(dir).filter((name) => name.startsWith(`${STORE_NAME}.json.damaged-`));
+    expect(aside).toHaveLength(1);
+    const keptAs = join(dir, aside[0]!);
+    expect(readFileSync(keptAs, 'utf8')).toBe(damaged);
+    expect(logLines(desktop, 'warn')).toContain(
+      `The settings file ${file} was damaged and could not be read; it was kept as ${keptAs}, and Gemgate started with the default settings.`,
+    );
+  });
+});
+
+describe('the web admin of the tray app (/admin over HTTP)', () => {
+  /** GET with another Host header: what a browser on another computer sends. */
+  const getAs = (url: URL, host: string, token: string) =>
+    new Promise<unknown>((resolve, reject) => {
+      httpGet(url, { headers: { host, authorization: `Bearer ${token}` } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve(JSON.parse(body)));
+      }).on('error', reject);
+    });
+
+  it("is the tray's admin, serves the packaged page, and links images on the browser's origin", async () => {
+    fake.appPath = join(dir, 'app');
+    mkdirSync(join(fake.appPath, 'dist', 'renderer'), { recursive: true });
+    writeFileSync(join(fake.appPath, 'dist', 'renderer', 'index.html'), '<title>packaged admin</title>');
+    fake.encryptionAvailable = false; // a warning only the desktop knows: secrets_unencrypted
+    const desktop = (await start())!;
+    const listening = desktop.host.status().listening!;
+    const origin = `http://127.0.0.1:${listening.port}`;
+
+    expect(await fetch(`${origin}/admin/`).then((r) => r.text())).toBe('<title>packaged admin</title>');
+    const { admin, token } = await signIn(origin, '123');
+    const status = await admin.getStatus();
+    expect(status).toMatchObject({ mode: 'tray', listening, listenError: null });
+    expect(status.warnings).toContain('secrets_unencrypted');
+
+    await desktop.core.images.library.save(makePng(1), 'image/png', { source: 'chat' });
+    const lanHost = `gemgate.lan:${listening.port}`;
+    const page = (await getAs(new URL('/admin/api/images', origin), lanHost, token)) as {
+      entries: { url: string }[];
+    };
+    expect(page.entries).toHaveLength(1);
+    expect(page.entries[0]!.url.startsWith(`http://${lanHost}/images/`)).toBe(true);
   });
 });

@@ -111,4 +111,10 @@ describe('notifications', () => {
     hostListener(failed);
     expect(shown).toHaveLength(2);
   });
+
+  it('a blocked start shows its own advice, not the port advice', () => {
+    const reason = 'the saved X could not be decrypted; set a new value in Settings';
+    hostListener({ state: 'error', listening: null, listenError: reason, blocked: true });
+    expect(shown).toEqual([{ title: 'Gemgate could not start its server', body: `${reason}.` }]);
+  });
 });

@@ -8,7 +8,7 @@ import { createServer as createNetServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { settingsDefaults } from '../../shared/settings-schema';
 import { createGatewayCore, type GatewayCore } from '../../main/server/core';
 import { createServer } from '../../main/server/create-server';
@@ -41,6 +41,17 @@ const occupyPort = async (): Promise<number> => {
   return (blocker.address() as AddressInfo).port;
 };
 
+const makeHost = (startBlocker?: () => string | null) =>
+  createServerHost({
+    core,
+    closeGraceMs: 1000,
+    createServer: (c) => {
+      coresBuiltFor.push(c);
+      return createServer(c);
+    },
+    ...(startBlocker ? { startBlocker } : {}),
+  });
+
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'gemgate-host-'));
   settings = new MemorySettingsSource({
@@ -51,14 +62,7 @@ beforeEach(() => {
   });
   core = createGatewayCore({ settings, version: 'test' });
   coresBuiltFor = [];
-  host = createServerHost({
-    core,
-    closeGraceMs: 1000,
-    createServer: (c) => {
-      coresBuiltFor.push(c);
-      return createServer(c);
-    },
-  });
+  host = makeHost();
 });
 afterEach(async () => {
   await host.close();
@@ -143,5 +147,81 @@ describe('server host', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(host.status().state).toBe('stopped');
     expect(portOf(await host.start())).toBeGreaterThan(0);
+  });
+});
+
+describe('start guard', () => {
+  const REASON = 'the saved setting "Password" could not be decrypted';
+  let reason: string | null;
+  /** A port that was free a moment ago: the one a blocked host must leave alone. */
+  let port: number;
+
+  beforeEach(async () => {
+    await host.close();
+    reason = REASON;
+    host = makeHost(() => reason);
+    port = await occupyPort();
+    await new Promise<void>((resolve) => blocker!.close(() => resolve()));
+    blocker = undefined;
+    settings.update({ port });
+  });
+
+  it('a blocked start is an error with the reason: nothing listens, the core still starts', async () => {
+    const startCore = vi.spyOn(core, 'start');
+    const seen: ServerHostStatus[] = [];
+    host.onChange((s) => seen.push(s));
+    const status = await host.start();
+    expect(status).toEqual({ state: 'error', listening: null, listenError: REASON, blocked: true });
+    expect(seen).toEqual([status]);
+    expect(coresBuiltFor).toEqual([]);
+    expect(await answers(port)).toBe(false);
+    expect(startCore).toHaveBeenCalledOnce();
+    expect(core.log.recent().map((e) => `${e.level} ${e.message}`)).toContain(
+      `error Gemgate could not start its server: ${REASON}.`,
+    );
+    // Neither Start nor Restart gets past it; nor does a settings change that leaves it in place.
+    expect((await host.start()).listenError).toBe(REASON);
+    expect((await host.restart()).listenError).toBe(REASON);
+    settings.update({ keyCooldownSeconds: 5 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(coresBuiltFor).toEqual([]);
+    expect(host.status().state).toBe('error');
+  });
+
+  it('starts by itself after the settings change that lifts the guard', async () => {
+    await host.start();
+    reason = null; // what saving a new password does to the store's unreadable list
+    settings.update({ keyCooldownSeconds: 5 });
+    await expect.poll(() => host.status().state, { timeout: 5000 }).toBe('running');
+    expect(host.status()).toEqual({
+      state: 'running',
+      listening: { host: '127.0.0.1', port, baseUrl: `http://127.0.0.1:${port}/v1` },
+      listenError: null,
+    });
+    expect(await answers(port)).toBe(true);
+  });
+
+  it('a host the user stopped stays stopped when the guard lifts', async () => {
+    await host.start();
+    await host.stop();
+    reason = null;
+    settings.update({ keyCooldownSeconds: 5 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(host.status()).toEqual({ state: 'stopped', listening: null, listenError: null });
+    expect(coresBuiltFor).toEqual([]);
+    expect(await answers(port)).toBe(false);
+  });
+
+  it('a restart while the guard holds closes a running listener instead of moving it', async () => {
+    reason = null;
+    expect((await host.start()).state).toBe('running');
+    reason = REASON;
+    expect(await host.restart()).toEqual({
+      state: 'error',
+      listening: null,
+      listenError: REASON,
+      blocked: true,
+    });
+    expect(await answers(port)).toBe(false);
   });
 });

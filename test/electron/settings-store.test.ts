@@ -103,6 +103,29 @@ describe('ElectronSettingsStore', () => {
     expect(open(true).get()).toMatchObject({ password: 'locked-away-1', port: 7002 });
   });
 
+  it('lists the secrets it cannot decrypt until each is replaced or reset', async () => {
+    await open(true).update({
+      password: 'locked-away-1',
+      adminPassword: 'admin-locked-1',
+      geminiApiKeys: [KEY_A],
+    });
+    const noKeyring = open(false);
+    const sorted = () => [...noKeyring.unreadableKeys()].sort();
+    expect(sorted()).toEqual(['adminPassword', 'geminiApiKeys', 'password']);
+    // Listeners already see the new list: the server host asks it when told of a change.
+    const seen: string[][] = [];
+    noKeyring.subscribe(() => seen.push(sorted()));
+    await noKeyring.update({ port: 7002 });
+    await noKeyring.update({ password: 'new-password-1' });
+    await noKeyring.reset(['adminPassword']);
+    expect(seen).toEqual([
+      ['adminPassword', 'geminiApiKeys', 'password'],
+      ['adminPassword', 'geminiApiKeys'],
+      ['geminiApiKeys'],
+    ]);
+    expect(open(true).unreadableKeys()).toEqual([]);
+  });
+
   it('falls back to the default, with a warning, for an invalid stored value (the rest applies)', () => {
     writeFileSync(
       file(),

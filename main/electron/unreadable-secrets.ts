@@ -1,0 +1,28 @@
+/**
+ * The tray app's start guard for passwords it could not decrypt (keyring locked at autostart,
+ * Keychain prompt denied, DPAPI keys lost). The settings store falls back to the default then: "123"
+ * for the API password, and an empty admin password, which means "the API password". A listener on
+ * the saved host — perhaps 0.0.0.0 — would accept that known default from anyone, so the server does
+ * not listen until the keychain is back (next start) or the user sets a new value (server-host.ts
+ * then starts by itself).
+ */
+import { settingSpecs, type SettingKey } from '../../shared/settings-schema';
+
+/** The secrets that keep strangers out of the listener. */
+export const LISTENER_SECRETS = ['password', 'adminPassword'] as const satisfies readonly SettingKey[];
+
+/**
+ * Why the listener must stay down, or null. Shown as the listen error (window, tray, log), which
+ * reads "Not running: …", hence the lower-case start and no full stop.
+ */
+export function unreadableSecretsReason(unreadable: readonly SettingKey[]): string | null {
+  const locked = LISTENER_SECRETS.filter((key) => unreadable.includes(key));
+  if (locked.length === 0) return null;
+  const names = locked.map((key) => `"${settingSpecs[key].label.en}"`).join(' and ');
+  const [settingWord, them] = locked.length > 1 ? ['settings', 'them'] : ['setting', 'it'];
+  return (
+    `the saved ${settingWord} ${names} could not be decrypted (the system keychain may be locked or ` +
+    `unavailable), so the server does not listen: unlock the keychain and restart Gemgate, or set a ` +
+    `new value for ${them} in Settings`
+  );
+}
