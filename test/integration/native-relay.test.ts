@@ -141,6 +141,20 @@ describe('what reaches Google', () => {
   });
 });
 
+describe('a caller cannot disable the pool', () => {
+  it('a field named like an invalid-key message gets its 400; every key stays active', async () => {
+    // Google repeats unknown field names in its 400: the message then contains "API key not valid".
+    const { fake, gw } = await setup();
+    const poison = { ...userText('x'), generationConfig: { 'API key not valid': 1, 'API Key not found': 1 } };
+    const res = await post(gw, `${MODEL_PATH}:generateContent`, poison);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('Unknown name \\"API key not valid\\"');
+    expect(fake.requests).toHaveLength(1);
+    expect([healthOf(gw, K1)?.status, healthOf(gw, K2)?.status]).toEqual(['active', 'active']);
+    expect((await post(gw, `${MODEL_PATH}:generateContent`, userText('still there'))).status).toBe(200);
+  });
+});
+
 describe('failover before the first byte', () => {
   it('a 429 cools the key down and another key answers (unary and stream)', async () => {
     const { fake, gw } = await setup([

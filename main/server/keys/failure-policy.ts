@@ -82,8 +82,10 @@ const kindForStatus = (status: number): FailureKind => {
 function invalidKeyReason(status: number, error: GeminiError): string | undefined {
   const message = typeof error.message === 'string' ? error.message : '';
   const reason = detailOfType(error, ERROR_INFO_TYPE)?.reason;
-  if (reason === 'API_KEY_INVALID' || /API key not valid/i.test(message)) return 'API key not valid';
-  if (/API Key not found/i.test(message)) return 'API key not found';
+  // Anchored: Google repeats a request's unknown field names in its 400s ('Unknown name "API key not
+  // valid" at …'), so a message merely containing the words would let any caller disable every key.
+  if (reason === 'API_KEY_INVALID' || /^API key not valid/i.test(message)) return 'API key not valid';
+  if (/^API Key not found/i.test(message)) return 'API key not found';
   if (status === 400) return undefined;
   if (status === 401) return 'API key rejected as unauthenticated (401)';
   if (/reported as leaked/i.test(message)) return 'API key reported as leaked';

@@ -200,6 +200,22 @@ const golden: Golden[] = [
     keyReason: /Unknown name/,
   },
   {
+    // Google repeats unknown field names in its 400s: a caller can make the message contain anything.
+    name: '400 unknown field named like an invalid-key message is the request, not the key',
+    status: 400,
+    body: body(
+      400,
+      'INVALID_ARGUMENT',
+      'Invalid JSON payload received. Unknown name "API key not valid" at \'generation_config\': Cannot find field.\nInvalid JSON payload received. Unknown name "API Key not found" at \'generation_config\': Cannot find field.',
+    ),
+    kind: 'fatal',
+    code: 'upstream_invalid_request',
+    httpStatus: 400,
+    message:
+      'Invalid JSON payload received. Unknown name "API key not valid" at \'generation_config\': Cannot find field.\nInvalid JSON payload received. Unknown name "API Key not found" at \'generation_config\': Cannot find field.',
+    keyReason: /Unknown name/,
+  },
+  {
     name: '400 bad thinking budget',
     status: 400,
     body: body(400, 'INVALID_ARGUMENT', 'Budget 0 is invalid. This model only works in thinking mode.'),

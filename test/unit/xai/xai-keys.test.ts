@@ -138,6 +138,16 @@ describe('xai-errors', () => {
     expect(isRejectedKeyAnswer(400, '{"error":"Incorrect API key provided: xa***yz."}')).toBe(true);
     expect(isRejectedKeyAnswer(400, '{"error":"n must be between 1 and 10"}')).toBe(false);
     expect(isRejectedKeyAnswer(403, 'Incorrect API key')).toBe(false);
+    // OpenAI's envelope, as some relays in front of xAI answer.
+    expect(isRejectedKeyAnswer(400, '{"error":{"message":"Invalid API key provided"}}')).toBe(true);
+    // An error quoting the request (here a model name a caller chose) is the request's fault.
+    expect(
+      isRejectedKeyAnswer(
+        400,
+        '{"error":"The model incorrect api key does not exist or you do not have access to it."}',
+      ),
+    ).toBe(false);
+    expect(isRejectedKeyAnswer(400, 'Incorrect API key provided (not JSON)')).toBe(false);
   });
 
   it('xaiNetworkError: client gone → 499, timeouts → 504, anything else → 502', () => {

@@ -62,8 +62,27 @@ export function xaiNetworkError(err: unknown, signal: AbortSignal): ApiError {
  */
 export function isRejectedKeyAnswer(status: number, bodyText: string): boolean {
   if (status === 401) return true;
-  return (
-    status === 400 &&
-    /incorrect api key|invalid api key|api key (?:is )?(?:invalid|not valid)/i.test(bodyText)
-  );
+  if (status !== 400) return false;
+  // The error's own message must say so, from its first word: an error that quotes the request (a
+  // model name, a field) could otherwise contain the words, and a caller could disable pooled keys.
+  const message = errorMessageOf(bodyText);
+  return message !== undefined && REJECTED_KEY.test(message);
+}
+
+const REJECTED_KEY = /^(?:incorrect api key|invalid api key|api key (?:is )?(?:invalid|not valid))/i;
+
+/** `error` as xAI sends it (a string), or OpenAI's `error.message`; undefined for anything else. */
+function errorMessageOf(bodyText: string): string | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== 'object' || body === null || !('error' in body)) return undefined;
+  const error = body.error;
+  if (typeof error === 'string') return error.trim();
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string')
+    return error.message.trim();
+  return undefined;
 }
