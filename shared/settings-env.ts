@@ -18,8 +18,26 @@ export type EnvSource = Readonly<Record<string, string | undefined>>;
 
 export type EnvParseResult = { ok: true; settings: Settings } | { ok: false; errors: string[] };
 
-/** Comma, whitespace or newline separated; blanks and duplicates dropped, order kept. */
-export const splitList = (raw: string): string[] => [...new Set(raw.split(/[\s,;]+/).filter(Boolean))];
+/**
+ * Between entries: whitespace and newlines, commas and semicolons — full-width ones too (a Chinese
+ * input method types `，`), the ideographic comma `、` — and pipes.
+ */
+const SEPARATORS = /[\s,;，；、|]+/;
+/**
+ * Quotes and brackets around entries: the Python proxy picked its keys out of any text, so values
+ * such as `"AIza…","AIza…"` or a pasted JSON array `["AIza…", "AIza…"]` worked there and must here.
+ */
+const WRAPPING = /^["'`[\]{}()]+|["'`[\]{}()]+$/g;
+
+/** A list as people write it; blanks and duplicates dropped, order kept. */
+export const splitList = (raw: string): string[] => [
+  ...new Set(
+    raw
+      .split(SEPARATORS)
+      .map((entry) => entry.replace(WRAPPING, ''))
+      .filter(Boolean),
+  ),
+];
 
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
 const FALSE = new Set(['0', 'false', 'no', 'off']);
@@ -60,6 +78,18 @@ const readEnv = (env: EnvSource, key: SettingKey): string | undefined => {
   return undefined;
 };
 
+/**
+ * Choices are spelled in lower case (`memory`, `last`, `url`); the Python proxy lower-cased some of
+ * them, so `IMAGE_STORAGE_TYPE=Local` worked there. A value refused as written is tried in lower case
+ * before it counts as an error.
+ */
+const parseAnyCase = (schema: z.ZodType, value: unknown) => {
+  const parsed = schema.safeParse(value);
+  if (parsed.success || typeof value !== 'string' || value === value.toLowerCase()) return parsed;
+  const lower = schema.safeParse(value.toLowerCase());
+  return lower.success ? lower : parsed;
+};
+
 export const parseSettingsFromEnv = (env: EnvSource, mode: RunMode): EnvParseResult => {
   const settings: Record<string, unknown> = {};
   const errors: string[] = [];
@@ -76,7 +106,7 @@ export const parseSettingsFromEnv = (env: EnvSource, mode: RunMode): EnvParseRes
       continue;
     }
     const schema: z.ZodType = s.schema;
-    const parsed = schema.safeParse(converted.value);
+    const parsed = parseAnyCase(schema, converted.value);
     if (parsed.success) settings[key] = parsed.data;
     else {
       const issue = parsed.error.issues[0];

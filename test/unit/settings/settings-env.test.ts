@@ -45,6 +45,25 @@ describe('settings from the environment', () => {
     expect(s.geminiApiKeys).toEqual(['AIzaA', 'AIzaB', 'AIzaC', 'AIzaD']);
   });
 
+  it('reads keys written the ways the Python proxy accepted: quoted, as a JSON array, with full-width commas', () => {
+    const expected = ['AIzaA', 'AIzaB', 'AIzaC'];
+    expect(settingsOf({ GEMINI_API_KEYS: '"AIzaA","AIzaB","AIzaC"' }).geminiApiKeys).toEqual(expected);
+    expect(settingsOf({ GEMINI_API_KEYS: '["AIzaA", "AIzaB",\n "AIzaC"]' }).geminiApiKeys).toEqual(expected);
+    expect(settingsOf({ GEMINI_API_KEYS: "'AIzaA,AIzaB,AIzaC'" }).geminiApiKeys).toEqual(expected);
+    expect(settingsOf({ GEMINI_API_KEYS: 'AIzaA，AIzaB；AIzaC' }).geminiApiKeys).toEqual(expected);
+    expect(settingsOf({ GEMINI_API_KEYS: 'AIzaA | AIzaB、AIzaC' }).geminiApiKeys).toEqual(expected);
+    // Inside a key nothing changes: `-` and `_` are part of Google's key alphabet.
+    expect(settingsOf({ GEMINI_API_KEYS: 'AIza-x_y' }).geminiApiKeys).toEqual(['AIza-x_y']);
+  });
+
+  it('takes a choice in any case (the Python proxy lower-cased IMAGE_STORAGE_TYPE)', () => {
+    const s = settingsOf({ IMAGE_STORAGE_TYPE: 'Local', HISTORY_IMAGE_SUBMIT_TYPE: 'ALL' });
+    expect(s.imageStorageType).toBe('local');
+    expect(s.historyImageSubmitType).toBe('all');
+    // Free text is kept exactly as written.
+    expect(settingsOf({ PASSWORD: 'MixedCase-Pw' }).password).toBe('MixedCase-Pw');
+  });
+
   it('treats a blank variable as unset (HF Spaces cannot unset a secret)', () => {
     expect(settingsOf({ PASSWORD: '', PORT: '  ' }).password).toBe('123');
     expect(settingsOf({ PORT: '' }).port).toBe(7860);
@@ -94,6 +113,11 @@ describe('settings from the environment', () => {
 
   it('splitList keeps order and drops duplicates', () => {
     expect(splitList('b,a;b  c')).toEqual(['b', 'a', 'c']);
+  });
+
+  it('splitList takes off quotes and brackets around entries, and only around them', () => {
+    expect(splitList(`['10.0.0.0/8', "::1", (a-model)]`)).toEqual(['10.0.0.0/8', '::1', 'a-model']);
+    expect(splitList('[::1] "x" ""')).toEqual(['::1', 'x']);
   });
 });
 
