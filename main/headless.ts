@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { parseSettingsFromEnv } from '../shared/settings-env';
+import { withPlatformDefaults } from './cli/platform-defaults';
 import type { Settings } from '../shared/settings-schema';
 import { createConsoleSink } from './cli/console-sink';
 import { parseHeadlessArgs } from './cli/headless-args';
@@ -31,7 +32,7 @@ const fail = (message: string, code = 2): never => {
  * The environment the settings are read from: the process environment, filled in (never overridden)
  * from the .env file — as the Python proxy's python-dotenv did — and overridden by command-line flags.
  */
-function environment(): { env: NodeJS.ProcessEnv; envFile: string | undefined } {
+function environment(): { env: NodeJS.ProcessEnv; envFile: string | undefined; notes: string[] } {
   const command = parseHeadlessArgs(process.argv.slice(2));
   switch (command.kind) {
     case 'help':
@@ -51,7 +52,8 @@ function environment(): { env: NodeJS.ProcessEnv; envFile: string | undefined } 
         if (!existsSync(envFile)) fail(`--env-file: ${envFile} does not exist.`);
         process.loadEnvFile(envFile);
       }
-      return { env: { ...process.env, ...command.env }, envFile };
+      const platform = withPlatformDefaults({ ...process.env, ...command.env });
+      return { env: platform.env, envFile, notes: platform.notes };
     }
   }
   throw new Error('unreachable');
@@ -64,8 +66,14 @@ function loadSettings(env: NodeJS.ProcessEnv): Settings {
   return { ...parsed.settings, dataDir: resolve(parsed.settings.dataDir) };
 }
 
-function announce(core: GatewayCore, settings: Settings, envFile: string | undefined): void {
+function announce(
+  core: GatewayCore,
+  settings: Settings,
+  envFile: string | undefined,
+  notes: readonly string[],
+): void {
   if (envFile !== undefined) core.log.info(`Environment read from ${envFile}`);
+  for (const note of notes) core.log.info(note);
   core.log.info(`${settings.geminiApiKeys.length} Gemini API key(s) configured; data in ${settings.dataDir}`);
   if (settings.geminiApiKeys.length === 0) core.log.warn('No Gemini API keys: set GEMINI_API_KEYS.');
   const exposed = exposedPasswordWarning(settings.host, settings.password);
@@ -74,7 +82,7 @@ function announce(core: GatewayCore, settings: Settings, envFile: string | undef
 
 async function main(): Promise<void> {
   limitHeapGrowth(process.execArgv);
-  const { env, envFile } = environment();
+  const { env, envFile, notes } = environment();
   const fromEnv = loadSettings(env);
   mkdirSync(fromEnv.dataDir, { recursive: true });
 
@@ -95,7 +103,7 @@ async function main(): Promise<void> {
   for (const entry of core.log.recent()) toConsole(entry);
   core.log.subscribe(toConsole);
   for (const warning of source.warnings) core.log.warn(warning);
-  announce(core, settings, envFile);
+  announce(core, settings, envFile, notes);
 
   const app = await createServer(core, { rendererDir: webAdminDir(import.meta.url) });
   // Installed before listening: a stop request during start-up must also end cleanly. New

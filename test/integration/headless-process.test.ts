@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FAKE_KEY, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
-import { startHeadless } from '../support/headless-process';
+import { listeningPort, startHeadless } from '../support/headless-process';
 
 let fake: FakeGemini;
 let scratch: string;
@@ -65,6 +65,41 @@ describe('headless server process', () => {
 
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
+  });
+
+  it('on Hugging Face Spaces trusts the Spaces proxy, so `auth` authorises the caller, not everyone', async () => {
+    const proc = await startHeadless({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: join(scratch, 'spaces'),
+      PROXY_URL: fake.url,
+      GEMINI_API_KEYS: DEFAULT_FAKE_KEY,
+      PASSWORD: 'spaces-pw-1',
+      SPACE_ID: 'someone/gemgate',
+    });
+    try {
+      const port = await listeningPort(proc);
+      expect(proc.output()).toContain('Running on Hugging Face Spaces: TRUST_PROXY defaults to true');
+      // Spaces' proxy connects from an internal address (here loopback) and names the caller.
+      const from = (ip: string, init: RequestInit = {}) =>
+        fetch(`http://127.0.0.1:${port}${init.method === 'POST' ? '/v1/chat/completions' : '/v1/models'}`, {
+          ...init,
+          headers: { 'x-forwarded-for': ip, 'content-type': 'application/json' },
+        });
+      const auth = await from('203.0.113.7', {
+        method: 'POST',
+        body: JSON.stringify({
+          model: 'gemini-2.5-flash',
+          messages: [{ role: 'user', content: 'auth spaces-pw-1' }],
+        }),
+      });
+      expect(JSON.stringify(await auth.json())).toContain('Authorised: 203.0.113.7');
+      expect((await from('203.0.113.7')).status).toBe(200);
+      expect((await from('198.51.100.20')).status).toBe(401);
+    } finally {
+      proc.child.kill('SIGTERM');
+      await proc.exited;
+    }
   });
 
   it('warns loudly about the default password on a network address', async () => {

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { withPlatformDefaults } from '../../../main/cli/platform-defaults';
+
+describe('withPlatformDefaults', () => {
+  it('on Hugging Face Spaces (SPACE_ID set) TRUST_PROXY defaults to true, with a note', () => {
+    const { env, notes } = withPlatformDefaults({ SPACE_ID: 'someone/gemgate', PASSWORD: 'x' });
+    expect(env).toEqual({ SPACE_ID: 'someone/gemgate', PASSWORD: 'x', TRUST_PROXY: 'true' });
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toContain('TRUST_PROXY defaults to true');
+  });
+
+  it("the operator's TRUST_PROXY wins, even on Spaces", () => {
+    expect(withPlatformDefaults({ SPACE_ID: 'a/b', TRUST_PROXY: 'false' })).toEqual({
+      env: { SPACE_ID: 'a/b', TRUST_PROXY: 'false' },
+      notes: [],
+    });
+    expect(withPlatformDefaults({ SPACE_ID: 'a/b', TRUST_PROXY: '2' }).env.TRUST_PROXY).toBe('2');
+  });
+
+  it('a blank TRUST_PROXY counts as unset (a Spaces secret cannot be unset)', () => {
+    expect(withPlatformDefaults({ SPACE_ID: 'a/b', TRUST_PROXY: ' ' }).env.TRUST_PROXY).toBe('true');
+  });
+
+  it('elsewhere nothing changes', () => {
+    expect(withPlatformDefaults({ PASSWORD: 'x' })).toEqual({ env: { PASSWORD: 'x' }, notes: [] });
+    expect(withPlatformDefaults({ SPACE_ID: '' }).env.TRUST_PROXY).toBeUndefined();
+  });
+});
