@@ -67,8 +67,8 @@ async function chat(
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
-const say = (ip: string, content: unknown, extra: Record<string, unknown> = {}) =>
-  chat(ip, { messages: [{ role: 'user', content }], ...extra });
+const say = (ip: string, content: unknown, extra: Record<string, unknown> = {}, target: TestGateway = gw) =>
+  chat(ip, { messages: [{ role: 'user', content }], ...extra }, undefined, target);
 
 const answerOf = (reply: Reply): string => {
   expect(reply.status).toBe(200);
@@ -224,6 +224,67 @@ describe('the right password', () => {
       expect(res.status).toBe(401);
     } finally {
       await restarted.abandon();
+    }
+  });
+});
+
+describe('behind a proxy the gateway does not trust', () => {
+  it('the right password authorises nothing: the address is the proxy’s, shared by everyone behind it', async () => {
+    // TRUST_PROXY off: every request here comes from 127.0.0.1, whatever X-Forwarded-For says.
+    const untrusting = await startGateway({
+      upstreamUrl: fake.url,
+      keys: [DEFAULT_FAKE_KEY],
+      settings: { password: PASSWORD, trustProxy: 'false' },
+    });
+    try {
+      const reply = await say(freshIp(), `auth ${PASSWORD}`, {}, untrusting);
+      expect(answerOf(reply)).toMatch(
+        /^⚠️ Not authorised: this request came through a proxy \(127\.0\.0\.1\)/,
+      );
+      expect(answerOf(reply)).toContain('TRUST_PROXY');
+      // Nobody got in: not this caller, not the next one behind the same proxy.
+      const another = await fetch(`${untrusting.url}/v1/models`, {
+        headers: { 'x-forwarded-for': freshIp() },
+      });
+      expect(another.status).toBe(401);
+      // The owner is told once, whatever the number of such requests.
+      await say(freshIp(), `auth ${PASSWORD}`, {}, untrusting);
+      const warnings = untrusting.core.log
+        .recent()
+        .filter(
+          (e) => e.level === 'warn' && e.message.startsWith('Requests come through a proxy at 127.0.0.1'),
+        );
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]?.message).toContain('TRUST_PROXY=true');
+      // A wrong password still counts as one.
+      expect(answerOf(await say('203.0.113.9', `auth wrong-${PASSWORD}`, {}, untrusting))).toMatch(
+        /Wrong password/,
+      );
+    } finally {
+      await untrusting.close();
+    }
+  });
+
+  it('without forwarding headers the socket address is the client: the grant works as before', async () => {
+    const direct = await startGateway({
+      upstreamUrl: fake.url,
+      keys: [DEFAULT_FAKE_KEY],
+      settings: { password: PASSWORD, trustProxy: 'false' },
+    });
+    try {
+      const res = await fetch(`${direct.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: `auth ${PASSWORD}` }] }),
+      });
+      expect(answerOf({ status: res.status, headers: res.headers, text: await res.text() })).toMatch(
+        /Authorised: 127\.0\.0\.1/,
+      );
+      expect(
+        direct.core.log.recent().some((e) => e.message.startsWith('Requests come through a proxy')),
+      ).toBe(false);
+    } finally {
+      await direct.close();
     }
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Who may use /xai/ and with which xAI key (issue "xAI relay", access rules), over real sockets:
  * the gateway password or an access key gets a pooled XAI_API_KEYS key (round-robin; a 429 cools
- * the key down and the next one is used); any other Bearer token is the caller's own xAI key and is
- * never counted as a wrong password; no token works only for allow-listed or `auth`-authorised IPs.
+ * the key down and the next one is used); any other Bearer token shaped like an xAI key (`xai-…`) is
+ * the caller's own and is never counted as a wrong password, while one that is not is a wrong
+ * gateway password; no token works only for allow-listed or `auth`-authorised IPs.
  * The deny list, the rate limits and the request log apply as on /v1.
  */
 import OpenAI, { AuthenticationError } from 'openai';
@@ -217,6 +218,20 @@ describe('the caller’s own key', () => {
     }
     expect(gw.core.credentialThrottle.lockedFor('127.0.0.1')).toBe(0);
     expect((await call('/xai/v1/models', PASSWORD)).status).toBe(200);
+  });
+
+  it('a token not shaped like an xAI key is a wrong gateway password: 401, counted, never sent to xAI', async () => {
+    const other = await gateway();
+    extra.push(other);
+    const wrong = await call('/xai/v1/models', 'not-the-password', { target: other });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('invalid_api_key');
+    expect(wrong.body.error.message).toContain('start with xai-');
+    for (let i = 0; i < 9; i++) await call('/xai/v1/models', `guess-${i}`, { target: other });
+    // Ten wrong guesses lock the address out, here as on /v1: even the password waits now.
+    const locked = await call('/v1/models', PASSWORD, { target: other });
+    expect(locked.status).toBe(429);
+    expect(fake.requests).toHaveLength(0);
   });
 
   it('a client locked out on /v1 for wrong passwords cannot use /xai/ to keep guessing', async () => {

@@ -12,12 +12,16 @@ import type { Settings } from '../../../shared/settings-schema';
 import type { GatewayCore } from '../core';
 import { ApiError } from '../errors';
 import { newCompletionId } from '../ids';
-import { missingXaiKeyError, noPooledXaiKeysError } from '../providers/xai/xai-errors';
+import {
+  missingXaiKeyError,
+  noPooledXaiKeysError,
+  unrecognisedXaiTokenError,
+} from '../providers/xai/xai-errors';
 import { SSE_DONE, sseData } from '../sse/encode-sse';
 import { createPolicyCache, type AccessPolicy } from './access-policy';
 import { authCommandPassword, authReply, authReplyChunks } from './auth-command';
-import { resolveClientIp } from './client-ip';
-import { ipBucket, normalizeIp } from './ip-match';
+import { carriesForwardingHeaders, resolveClientIp } from './client-ip';
+import { ipBucket, isInternalAddress, normalizeIp } from './ip-match';
 import { secretEquals } from './constant-time';
 import { isPassword } from './proven-connections';
 import { bearerToken, geminiStyleToken } from './credentials';
@@ -74,6 +78,22 @@ function refuse(
   return missingCredential(dialect, presented);
 }
 
+/**
+ * Said once per listener: requests forwarded by a proxy on an internal address that TRUST_PROXY does
+ * not trust all carry that proxy's address — the IP lists, the per-IP daily limit and `auth` then
+ * treat every client alike. A public peer sending the headers is a client, not our proxy: no warning.
+ */
+function untrustedProxyWarning(core: GatewayCore) {
+  let warned = false;
+  return (peer: string, headers: FastifyRequest['headers']): void => {
+    if (warned || !carriesForwardingHeaders(headers) || !isInternalAddress(peer)) return;
+    warned = true;
+    core.log.warn(
+      `Requests come through a proxy at ${peer} (they carry X-Forwarded-For or the like), but TRUST_PROXY does not trust it: every client behind it shares that address for WHITELIST_IPS / BLACKLIST_IPS, the per-IP daily limit and the auth command. If the proxy is yours, set TRUST_PROXY=true (or its address).`,
+    );
+  };
+}
+
 export function registerAccessControl(app: FastifyInstance, core: GatewayCore): void {
   const policyOf = createPolicyCache();
 
@@ -86,12 +106,15 @@ export function registerAccessControl(app: FastifyInstance, core: GatewayCore): 
 
   // Callback-style, not async: this runs on every request, and an async hook costs a promise and a
   // microtask hop apiece. A refusal is thrown by `admit` and handed to `done`.
+  const warnOfUntrustedProxy = untrustedProxyWarning(core);
   const admit = (request: FastifyRequest): void => {
     const settings = core.settings.get();
     const policy = policyOf(settings);
     const state = request.gemgate;
     state.ip = resolveClientIp(request.socket.remoteAddress, request.headers, policy.trust);
-    state.proxyTrusted = policy.trust?.(normalizeIp(request.socket.remoteAddress ?? ''), 0) === true;
+    const peer = normalizeIp(request.socket.remoteAddress ?? '');
+    state.proxyTrusted = policy.trust?.(peer, 0) === true;
+    if (!state.proxyTrusted) warnOfUntrustedProxy(peer, request.headers);
 
     if (policy.deny.matches(state.ip)) {
       throw new ApiError('ip_blocked', 'Your IP address is blocked by this gateway.');
@@ -189,6 +212,9 @@ export function settleAccessKeyUse(request: FastifyRequest, status: number): voi
  * A client locked out for wrong credentials presents none here either: they are not compared, and
  * a token is refused rather than forwarded (it might be the very password being guessed).
  */
+/** xAI's API keys start with `xai-`; anything else presented at /xai is meant for the gateway. */
+const XAI_KEY_SHAPE = /^xai-/;
+
 function admitXaiCaller(
   core: GatewayCore,
   request: FastifyRequest,
@@ -210,6 +236,11 @@ function admitXaiCaller(
       if (!pooled) throw noPooledXaiKeysError();
       state.ticket = core.accessKeys.admit(token);
       state.access = 'access_key';
+    } else if (!XAI_KEY_SHAPE.test(token)) {
+      // Not the caller's own xAI key either: a wrong gateway password, counted as one (otherwise
+      // /xai would be a place to guess the password without the lockout, and the guesses went to xAI).
+      core.credentialThrottle.recordFailure(bucket);
+      throw unrecognisedXaiTokenError();
     }
     return;
   }
@@ -239,7 +270,13 @@ async function answerAuthCommand(
   }
   const ttlHours = core.settings.get().authCommandTtlHours;
   let text: string;
-  if (secretEquals(password, core.settings.get().password)) {
+  const correct = secretEquals(password, core.settings.get().password);
+  if (correct && state.proxyTrusted !== true && carriesForwardingHeaders(request.headers)) {
+    // The address is the proxy's, shared by everyone behind it: authorising it would let them all in.
+    text = `⚠️ Not authorised: this request came through a proxy (${ip}) that the gateway does not trust, so everyone behind it shares that address. The gateway's owner should set TRUST_PROXY (true behind Hugging Face Spaces or a reverse proxy); until then, use the password as the API key. · 未授权：请求经过网关不信任的代理（${ip}），代理后的所有人共用这个地址。请网关所有者设置 TRUST_PROXY（在 Hugging Face Spaces 或反向代理后设为 true）；在此之前请把密码作为 API Key 使用。`;
+    state.errorCode = 'auth_command_untrusted_proxy';
+    core.log.warn(`auth command: not granted to ${ip}, a proxy TRUST_PROXY does not trust`);
+  } else if (correct) {
     core.authorisedIps.grant(ip, ttlHours > 0 ? ttlHours * 3600_000 : Infinity);
     const until = ttlHours > 0 ? `for ${ttlHours} h` : 'until the gateway restarts';
     text = `✅ Authorised: ${ip} may now use this gateway ${until}. · 授权成功：${ip} 现在可以使用本网关（${ttlHours > 0 ? `${ttlHours} 小时` : '直到网关重启'}）。`;

@@ -61,3 +61,9 @@ export function resolveClientIp(
   while (index < chain.length - 1 && trust(chain[index]!, index)) index++;
   return chain[index]!;
 }
+
+/** Headers a proxy adds to name the client it forwards for (the ones read above, and RFC 7239's). */
+const FORWARDING_HEADERS = ['x-forwarded-for', 'x-real-ip', 'cf-connecting-ip', 'forwarded'] as const;
+
+export const carriesForwardingHeaders = (headers: IncomingHttpHeaders): boolean =>
+  FORWARDING_HEADERS.some((name) => headers[name] !== undefined);

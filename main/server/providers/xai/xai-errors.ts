@@ -17,6 +17,13 @@ export const missingXaiKeyError = (): ApiError =>
     'Missing API key. Send your xAI API key, or the gateway password or an access key, as the API key (Authorization: Bearer <key>).',
   );
 
+/** A token that is neither the gateway's password, an access key, nor shaped like an xAI key. */
+export const unrecognisedXaiTokenError = (): ApiError =>
+  new ApiError(
+    'invalid_api_key',
+    "Incorrect API key: it is not this gateway's password or an access key, and not an xAI API key (those start with xai-).",
+  );
+
 /** Every pooled key is cooling down or disabled. */
 export function noUsableXaiKeyError(a: KeyAvailability, now: number): ApiError {
   if (a.total === 0) return noPooledXaiKeysError();
