@@ -114,6 +114,26 @@ describe('login', () => {
     expect(reply.status).toBe(400);
   });
 
+  it('a 1 MB login body → 413 with a JSON error naming the login limit; logins still work', async () => {
+    const huge = { password: 'x'.repeat(1024 * 1024) };
+    const reply = await call(gw, 'POST', '/admin/api/login', { body: huge, ip: '198.51.100.20' });
+    expect(reply.status).toBe(413);
+    expect(reply.headers.get('content-type')).toContain('application/json');
+    expect(reply.body).toMatchObject({
+      error: { code: 'request_too_large', message: 'A login body is at most 16 KiB.' },
+    });
+    // Also without a Content-Length (chunked): the limit holds while the body streams in.
+    const chunked = await fetch(`${gw.url}/admin/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.20' },
+      body: new Blob([JSON.stringify(huge)]).stream(),
+      duplex: 'half',
+    });
+    expect(chunked.status).toBe(413);
+    expect(((await chunked.json()) as { error: { code: string } }).error.code).toBe('request_too_large');
+    expect((await login(gw, ADMIN, '198.51.100.20')).status).toBe(200);
+  });
+
   it('wrong passwords are throttled per IP: the 6th try gets 429 with Retry-After, even when right', async () => {
     const ip = '203.0.113.50';
     for (let i = 0; i < 5; i++) expect((await login(gw, `guess-${i}`, ip)).status).toBe(401);

@@ -1,5 +1,9 @@
-/** GET /metrics: Prometheus text, protected by METRICS_TOKEN or the admin credential. */
+/**
+ * GET /metrics: Prometheus text, protected by METRICS_TOKEN or the admin credential, whose wrong
+ * guesses count in the admin login's per-IP lockout.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAILURE_WINDOW_MS, MAX_AUTH_FAILURES } from '../../main/server/access/authorised-ips';
 import { DEFAULT_FAKE_KEY, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { sample } from '../support/prometheus';
@@ -97,6 +101,116 @@ describe('/metrics', () => {
       expect((await metrics('scrape-token-123')).status).toBe(200);
     } finally {
       gw.settings.update({ metricsToken: '' });
+    }
+  });
+});
+
+describe('/metrics brute-force lockout (shared with /admin/api/login)', () => {
+  const START = Date.UTC(2030, 0, 1, 8, 0, 0);
+  let clock = START;
+  let locking: TestGateway;
+
+  beforeAll(async () => {
+    locking = await startGateway({
+      upstreamUrl: fake.url,
+      keys: [DEFAULT_FAKE_KEY],
+      now: () => clock,
+      // Trust the loopback "proxy" so each test acts as its own client IP (and TRUST_PROXY is honoured).
+      settings: { password: 'api-pass', adminPassword: 'admin-pass', trustProxy: '127.0.0.1' },
+    });
+  });
+  afterAll(async () => {
+    await locking.close();
+  });
+
+  const scrape = (ip: string, token?: string) =>
+    fetch(`${locking.url}/metrics`, {
+      headers: {
+        'x-forwarded-for': ip,
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      },
+    });
+  const login = (ip: string, password: string) =>
+    fetch(`${locking.url}/admin/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+      body: JSON.stringify({ password }),
+    });
+  const guessWrong = async (ip: string, times: number) => {
+    for (let i = 0; i < times; i++) expect((await scrape(ip, `guess-${i}`)).status).toBe(401);
+  };
+  const expectLocked = async (res: Response) => {
+    expect(res.status).toBe(429);
+    expect(await res.json()).toMatchObject({
+      error: { code: 'auth_attempts_exceeded', type: 'rate_limit_error' },
+    });
+    const retryAfter = Number(res.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(FAILURE_WINDOW_MS / 1000);
+    return retryAfter;
+  };
+
+  it('wrong tokens lock the IP out: then 429 with Retry-After, even for the right password, until the window passes', async () => {
+    const ip = '203.0.113.10';
+    await guessWrong(ip, MAX_AUTH_FAILURES);
+    const retryAfter = await expectLocked(await scrape(ip, 'admin-pass'));
+    await expectLocked(await scrape(ip, 'yet-another-guess'));
+    // Only this client is locked out, and only for the window.
+    expect((await scrape('203.0.113.11', 'admin-pass')).status).toBe(200);
+    clock += retryAfter * 1000;
+    expect((await scrape(ip, 'admin-pass')).status).toBe(200);
+  });
+
+  it('the IP is the one TRUST_PROXY resolves: a spoofed X-Forwarded-For from an untrusted peer does not dodge it', async () => {
+    locking.settings.update({ trustProxy: '' });
+    try {
+      for (let i = 0; i < MAX_AUTH_FAILURES; i++) {
+        expect((await scrape(`198.51.100.${i}`, `guess-${i}`)).status).toBe(401);
+      }
+      await expectLocked(await scrape('198.51.100.99', 'admin-pass'));
+    } finally {
+      locking.settings.update({ trustProxy: '127.0.0.1' });
+      clock += FAILURE_WINDOW_MS; // let 127.0.0.1 in again for the next tests
+    }
+  });
+
+  it('wrong tokens on /metrics lock /admin/api/login from that IP', async () => {
+    const ip = '203.0.113.20';
+    await guessWrong(ip, MAX_AUTH_FAILURES);
+    await expectLocked(await login(ip, 'admin-pass'));
+  });
+
+  it('wrong admin passwords lock /metrics from that IP, and the guesses of both doors add up', async () => {
+    const ip = '203.0.113.30';
+    for (let i = 0; i < MAX_AUTH_FAILURES; i++) expect((await login(ip, `guess-${i}`)).status).toBe(401);
+    await expectLocked(await scrape(ip, 'admin-pass'));
+
+    const mixed = '203.0.113.31';
+    await guessWrong(mixed, MAX_AUTH_FAILURES - 1);
+    expect((await login(mixed, 'one-more-guess')).status).toBe(401);
+    await expectLocked(await scrape(mixed, 'admin-pass'));
+    await expectLocked(await login(mixed, 'admin-pass'));
+  });
+
+  it('a missing token is no guess; the admin password and an admin session still open it', async () => {
+    const ip = '203.0.113.40';
+    for (let i = 0; i < MAX_AUTH_FAILURES * 2; i++) expect((await scrape(ip)).status).toBe(401);
+    expect((await scrape(ip, 'admin-pass')).status).toBe(200);
+    const session = (await (await login(ip, 'admin-pass')).json()) as { token: string };
+    expect((await scrape(ip, session.token)).status).toBe(200);
+  });
+
+  it('with METRICS_TOKEN set, wrong tokens count as well', async () => {
+    const ip = '203.0.113.50';
+    locking.settings.update({ metricsToken: 'scrape-token-123' });
+    try {
+      // The admin password is no metrics credential here: it is a wrong token like any other.
+      await guessWrong(ip, MAX_AUTH_FAILURES - 1);
+      expect((await scrape(ip, 'admin-pass')).status).toBe(401);
+      await expectLocked(await scrape(ip, 'scrape-token-123'));
+      expect((await scrape('203.0.113.51', 'scrape-token-123')).status).toBe(200);
+    } finally {
+      locking.settings.update({ metricsToken: '' });
     }
   });
 });

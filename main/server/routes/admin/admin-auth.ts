@@ -1,15 +1,24 @@
 /**
  * /admin/api/login, /logout, /session and the guard in front of every other /admin/api route.
- * Wrong passwords are throttled per IP like the `auth` command.
+ * Wrong passwords are throttled per IP in the bucket GET /metrics shares (access/admin-lockout.ts).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loginSchema, type AdminSession } from '../../../../shared/admin-contract';
+import { clientIpOf, refuseIfLockedOut } from '../../access/admin-lockout';
 import { secretEquals } from '../../access/constant-time';
 import { bearerToken } from '../../access/credentials';
 import { routedPath } from '../../access/request-path';
 import type { GatewayCore } from '../../core';
 import { ApiError } from '../../errors';
+import { sendError } from '../../http-errors';
 import { parseBody } from '../../openai/parse-request';
+
+/**
+ * A login body is one password. The one /admin/api route open without a session must not read up to
+ * MAX_BODY_MB (50 MB) of body before its lockout check: eight concurrent 48 MB logins had taken the
+ * process from 99 MB to 546 MB.
+ */
+export const LOGIN_BODY_LIMIT = 16 * 1024;
 
 const OPEN_PATHS = new Set(['/admin/api/login']);
 
@@ -34,14 +43,21 @@ export function registerAdminAuth(app: FastifyInstance, core: GatewayCore): void
     }
   });
 
-  app.post('/admin/api/login', async (request): Promise<AdminSession> => {
-    const ip = request.gemgate.ip ?? request.ip;
-    const locked = core.authorisedIps.lockedFor(ip);
-    if (locked > 0) {
-      throw new ApiError('auth_attempts_exceeded', `Too many wrong passwords. Try again in ${locked} s.`, {
-        retryAfterSeconds: locked,
-      });
-    }
+  const loginRoute = {
+    bodyLimit: LOGIN_BODY_LIMIT,
+    // The server-wide handler would name MAX_BODY_MB, which is not the limit that refused this body.
+    errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+      if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error; // on to the server-wide handler
+      sendError(
+        request,
+        reply,
+        new ApiError('request_too_large', `A login body is at most ${LOGIN_BODY_LIMIT / 1024} KiB.`),
+      );
+    },
+  };
+  app.post('/admin/api/login', loginRoute, async (request): Promise<AdminSession> => {
+    const ip = clientIpOf(request);
+    refuseIfLockedOut(core, ip);
     const { password } = parseBody(loginSchema, request.body);
     if (!secretEquals(password, adminPasswordOf(core))) {
       core.authorisedIps.recordFailure(ip);
