@@ -104,6 +104,11 @@ describe('POST /v1/images/generations', () => {
     expect(res.usage).toMatchObject({ input_tokens: expect.any(Number), output_tokens: expect.any(Number) });
     expect(res.usage!.output_tokens).toBeGreaterThan(2 * 1000); // two images of 1290 tokens each
     expect(res.usage!.total_tokens).toBe(res.usage!.input_tokens + res.usage!.output_tokens);
+    // Required by the OpenAI types (LobeChat reads it unchecked): a text prompt has no image tokens.
+    expect(res.usage!.input_tokens_details).toEqual({
+      text_tokens: res.usage!.input_tokens,
+      image_tokens: 0,
+    });
 
     const gallery = gw.core.images.library.list();
     expect(gallery.total).toBe(before + 2);
@@ -275,6 +280,10 @@ describe('POST /v1/images/edits (multipart)', () => {
       source: 'images-api',
       prompt: 'make it wear a hat',
     });
+    // The input image's tokens are told apart from the prompt's text, as OpenAI's usage does.
+    const details = res.usage!.input_tokens_details;
+    expect(details.image_tokens).toBeGreaterThan(0);
+    expect(details.text_tokens + details.image_tokens).toBe(res.usage!.input_tokens);
   });
 
   it('two images (image[]) and a mask: the mask comes last with its instruction; n and size apply', async () => {

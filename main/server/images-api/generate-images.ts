@@ -32,6 +32,8 @@ export interface ImagesUsage {
   input_tokens: number;
   output_tokens: number;
   total_tokens: number;
+  /** Required by the OpenAI types; LobeChat reads `image_tokens` without a check and threw without it. */
+  input_tokens_details: { text_tokens: number; image_tokens: number };
 }
 
 export interface Generation {
@@ -42,8 +44,14 @@ export interface Generation {
 
 interface CallResult {
   read: ReadImages;
-  tokens?: { prompt: number; completion: number };
+  tokens?: { prompt: number; completion: number; promptImages: number };
 }
+
+/** The prompt's image tokens (an edit's input images), from Gemini's per-modality breakdown. */
+const promptImageTokens = (response: GeminiGenerateContentResponse): number =>
+  (response.usageMetadata?.promptTokensDetails ?? [])
+    .filter((d) => d.modality === 'IMAGE')
+    .reduce((sum, d) => sum + (d.tokenCount ?? 0), 0);
 
 /** One upstream call; `report` credits the tokens to the key that answered. */
 async function callGemini<T>(
@@ -81,7 +89,11 @@ async function drawWithGemini(
     },
   );
   const usage = value.usageMetadata && mapUsage(value.usageMetadata);
-  const tokens = usage && { prompt: usage.prompt_tokens, completion: usage.completion_tokens };
+  const tokens = usage && {
+    prompt: usage.prompt_tokens,
+    completion: usage.completion_tokens,
+    promptImages: Math.min(promptImageTokens(value), usage.prompt_tokens),
+  };
   report(tokens);
   return { read: readGeminiImages(value), ...(tokens ? { tokens } : {}) };
 }
@@ -115,7 +127,13 @@ function sumUsage(results: readonly CallResult[]): ImagesUsage | undefined {
   if (counted.length === 0) return undefined;
   const input = counted.reduce((sum, t) => sum + t.prompt, 0);
   const output = counted.reduce((sum, t) => sum + t.completion, 0);
-  return { input_tokens: input, output_tokens: output, total_tokens: input + output };
+  const images = counted.reduce((sum, t) => sum + t.promptImages, 0);
+  return {
+    input_tokens: input,
+    output_tokens: output,
+    total_tokens: input + output,
+    input_tokens_details: { text_tokens: input - images, image_tokens: images },
+  };
 }
 
 export async function generateImages(
