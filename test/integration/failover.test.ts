@@ -218,6 +218,33 @@ describe('failover before the answer', () => {
   });
 });
 
+describe('answers about the request, not the key', () => {
+  it('a 403 for one model (no access to it) reaches the client; no key is disabled, other models work', async () => {
+    const { fake, gw } = await setup([
+      [K1, 'valid'],
+      [K2, 'valid'],
+    ]);
+    const forbidden = {
+      error: { code: 403, message: 'The caller does not have permission', status: 'PERMISSION_DENIED' },
+    };
+    fake.script((r) =>
+      r.model === 'gemini-3-pro-preview' ? { kind: 'error', status: 403, body: forbidden } : undefined,
+    );
+    const refused = await gw.openai.chat.completions
+      .create({ model: 'gemini-3-pro-preview', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(APIError);
+    expect((refused as APIError).status).toBe(403);
+    expect(generateCalls(fake)).toHaveLength(1);
+    expect([healthOf(gw, K1).status, healthOf(gw, K2).status]).toEqual(['active', 'active']);
+    const other = await gw.openai.chat.completions.create({
+      model: 'gemini-2.5-flash',
+      messages: [{ role: 'user', content: 'still here' }],
+    });
+    expect(other.choices[0]?.message.content).toBe('Echo: still here');
+  });
+});
+
 describe('streams', () => {
   it('fail over on a 429 before the first byte', async () => {
     const { fake, gw } = await setup([

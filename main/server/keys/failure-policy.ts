@@ -72,7 +72,9 @@ const detailOfType = (error: GeminiError, type: string): GeminiErrorDetail | und
 
 const kindForStatus = (status: number): FailureKind => {
   if (status === 429) return 'rate_limited';
-  if (status === 401 || status === 403) return 'key_invalid';
+  // Not a 403: without Google's error body it is a proxy's or a firewall's (a region block, say),
+  // which no other key would get past either.
+  if (status === 401) return 'key_invalid';
   if (status >= 400 && status < 500) return 'fatal';
   // 5xx, and statuses no API should fail with (1xx–3xx): possibly a proxy hiccup, worth another key.
   return 'transient';
@@ -94,10 +96,12 @@ function invalidKeyReason(status: number, error: GeminiError): string | undefine
   if (reason === 'SERVICE_DISABLED' || reason === 'API_KEY_SERVICE_BLOCKED') {
     return `Generative Language API not enabled for this key (${reason})`;
   }
-  // A 403 about one resource ("You do not have permission to access the File …") is the request's
-  // fault: disabling keys for it would take the whole pool down one request at a time.
-  if (/permission to access|may not exist/i.test(message)) return undefined;
-  return `permission denied: ${excerpt(message, 120)}`;
+  // Google names restrictions on the key itself API_KEY_* (IP, referrer, app, service blocked).
+  if (typeof reason === 'string' && reason.startsWith('API_KEY_')) return `API key restricted (${reason})`;
+  // Any other 403 is about this request — a model the project may not use ("The caller does not have
+  // permission"), a file (…"or it may not exist") — and goes back to the client: disabling the key
+  // for it would take the whole pool down, for every model, one request at a time.
+  return undefined;
 }
 
 /** The client-facing error for a key Google refused (wire-format §4.9). */

@@ -185,6 +185,29 @@ const golden: Golden[] = [
     keyReason: /HTTP 403 PERMISSION_DENIED/,
   },
   {
+    // One model the project may not use: every key would get the same answer for that model only.
+    name: '403 "caller does not have permission" (one model) is the request, not the key',
+    status: 403,
+    body: body(403, 'PERMISSION_DENIED', 'The caller does not have permission'),
+    kind: 'fatal',
+    code: 'permission_denied',
+    httpStatus: 403,
+    message: 'The caller does not have permission',
+    keyReason: /HTTP 403 PERMISSION_DENIED/,
+  },
+  {
+    name: '403 with an API_KEY_* restriction (IP, referrer, app) is the key',
+    status: 403,
+    body: body(403, 'PERMISSION_DENIED', 'Requests from this IP are blocked.', [
+      { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_IP_ADDRESS_BLOCKED' },
+    ]),
+    kind: 'key_invalid',
+    code: 'permission_denied',
+    httpStatus: 403,
+    message: 'Requests from this IP are blocked.',
+    keyReason: 'API key restricted (API_KEY_IP_ADDRESS_BLOCKED)',
+  },
+  {
     name: '400 unknown JSON field',
     status: 400,
     body: body(400, 'INVALID_ARGUMENT', UNKNOWN_FIELD, [
@@ -352,10 +375,11 @@ const golden: Golden[] = [
     keyReason: /HTTP 429/,
   },
   {
-    name: 'unparseable 403 still disables the key',
+    // Without Google's error body a 403 is a proxy's or a firewall's, which no other key gets past.
+    name: 'unparseable 403 is not the key: passed on, no key disabled',
     status: 403,
     body: '{"truncated": ',
-    kind: 'key_invalid',
+    kind: 'fatal',
     code: 'upstream_bad_response',
     httpStatus: 502,
     message: /HTTP 403/,
