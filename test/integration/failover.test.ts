@@ -218,6 +218,40 @@ describe('failover before the answer', () => {
   });
 });
 
+describe('a request that met several failures', () => {
+  it('"A 503, then B invalid": A is tried again within the 503 budget — the client never sees B’s invalid key', async () => {
+    const { fake, gw } = await setup([
+      [K1, { unavailable: 1 }],
+      [K2, 'invalid'],
+    ]);
+    const res = await gw.openai.chat.completions.create({
+      model: 'gemini-2.5-flash',
+      messages: [{ role: 'user', content: 'again' }],
+    });
+    expect(res.choices[0]?.message.content).toBe('Echo: again');
+    expect(generateCalls(fake).map((r) => r.key)).toEqual([K1, K2, K1]);
+    expect(healthOf(gw, K2).status).toBe('disabled');
+  });
+
+  it('a client gone during the retry delay takes no further key, and no use is counted for one', async () => {
+    const { fake, gw } = await setup([[K1, { unavailable: 100 }]], { geminiRetryDelay: 1 });
+    const controller = new AbortController();
+    const pending = gw.openai.chat.completions
+      .create(
+        { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'leaving' }] },
+        { signal: controller.signal },
+      )
+      .catch((err: unknown) => err);
+    await expect.poll(() => generateCalls(fake).length).toBe(1);
+    controller.abort();
+    await pending;
+    // Past the 1 s delay: the loop noticed the client left before taking the key again.
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    expect(generateCalls(fake)).toHaveLength(1);
+    expect(healthOf(gw, K1).requests).toBe(1);
+  });
+});
+
 describe('answers about the request, not the key', () => {
   it('a 403 for one model (no access to it) reaches the client; no key is disabled, other models work', async () => {
     const { fake, gw } = await setup([
