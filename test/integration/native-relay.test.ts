@@ -155,6 +155,19 @@ describe('a caller cannot disable the pool', () => {
   });
 });
 
+describe('usage', () => {
+  it('native calls are counted per key in the usage report, like chat', async () => {
+    const { gw } = await setup([[K1, 'valid']]);
+    expect((await post(gw, `${MODEL_PATH}:generateContent`, userText('one'))).status).toBe(200);
+    expect((await post(gw, `${MODEL_PATH}:streamGenerateContent?alt=sse`, userText('two'))).status).toBe(200);
+    const report = gw.core.usage.report('24h', gw.core.now(), {
+      keyMasked: (id) => id,
+      accessKeyName: (id) => id,
+    });
+    expect(report.byKey).toEqual([expect.objectContaining({ keyId: keyIdOf(K1), requests: 2 })]);
+  });
+});
+
 describe('failover before the first byte', () => {
   it('a 429 cools the key down and another key answers (unary and stream)', async () => {
     const { fake, gw } = await setup([

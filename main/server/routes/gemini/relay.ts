@@ -87,6 +87,7 @@ export async function relayWithFailover<T>(
       { pool: core.keys, budget: retryBudgetOf(core.settings.get()), signal, now: core.now },
       (lease) => {
         state.key = lease.masked;
+        state.keyId = lease.id; // usage per key, as the chat routes record it
         attempts++;
         return attempt(lease.key, (r) => (refusal = r));
       },
