@@ -6,6 +6,7 @@ import {
   float32Base64,
   MAX_BATCH_SIZE,
   toBatchEmbedRequests,
+  unitLength,
   vectorsOf,
 } from '../../../main/server/providers/gemini/convert-embeddings';
 import {
@@ -39,6 +40,16 @@ describe('toBatchEmbedRequests', () => {
     expect(() =>
       parseEmbeddingsRequest({ model: 'text-embedding-004', input: input.slice(1) }),
     ).not.toThrow();
+  });
+});
+
+describe('unitLength', () => {
+  it('scales a vector to length 1, keeping its direction', () => {
+    expect(unitLength([3, 4])).toEqual([0.6, 0.8]);
+    expect(unitLength([0, -2])).toEqual([0, -1]);
+  });
+  it('leaves a zero vector as it is (no division by zero)', () => {
+    expect(unitLength([0, 0, 0])).toEqual([0, 0, 0]);
   });
 });
 

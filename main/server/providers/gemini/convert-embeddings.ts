@@ -5,6 +5,7 @@
  *   model (required by the batch form) and carries `outputDimensionality` when `dimensions` was set.
  * - Vectors come back in input order, as JSON floats or, for `encoding_format: "base64"`, as the
  *   base64 of little-endian float32 values (what the openai SDK decodes by default).
+ * - Vectors shortened by `dimensions` are scaled back to unit length, as OpenAI's are (`unitLength`).
  * - Gemini reports no token usage for embeddings, yet typed clients need `usage`: it is estimated,
  *   see `estimateTokens`.
  */
@@ -94,17 +95,29 @@ export function estimateTokens(text: string): number {
   return Math.max(text === '' ? 0 : 1, wide + Math.ceil(narrow / 4));
 }
 
+/**
+ * Scaled to length 1. OpenAI's embeddings are unit vectors at every size, and stores that rank by dot
+ * product or L2 distance rely on it. Gemini normalises only the model's full size: a shortened vector
+ * (`dimensions`, which LobeChat always sends) comes back at its own length, per Google's own guide.
+ */
+export function unitLength(values: readonly number[]): number[] {
+  const norm = Math.hypot(...values);
+  return norm > 0 && Number.isFinite(norm) ? values.map((v) => v / norm) : [...values];
+}
+
 export function toOpenAIEmbeddings(
   request: EmbeddingsRequest,
   vectors: readonly (readonly number[])[],
 ): OpenAIEmbeddingsResponse {
   const promptTokens = request.inputs.reduce((sum, text) => sum + estimateTokens(text), 0);
+  const shaped = (values: readonly number[]) =>
+    request.dimensions === undefined ? [...values] : unitLength(values);
   return {
     object: 'list',
     data: vectors.map((values, index) => ({
       object: 'embedding',
       index,
-      embedding: request.encoding === 'base64' ? float32Base64(values) : [...values],
+      embedding: request.encoding === 'base64' ? float32Base64(shaped(values)) : shaped(values),
     })),
     model: request.requestedModel,
     usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
