@@ -230,7 +230,7 @@ describe('POST /v1/images/generations', () => {
       /gemini-2\.5-flash.*does not generate images/,
     ],
     ['an unsafe model id', { prompt: 'x', model: '../x' }, 'model', /Invalid model id/],
-    ['an unknown size', { prompt: 'x', size: '800x600' }, 'size', /Unsupported size "800x600"/],
+    ['an unknown size', { prompt: 'x', size: '800x0' }, 'size', /Unsupported size "800x0"/],
     ['n above 10', { prompt: 'x', n: 11 }, 'n', /n/],
     ['n of 0', { prompt: 'x', n: 0 }, 'n', /n/],
     ['Imagen with n above 4', { prompt: 'x', n: 5, model: 'imagen-4.0-generate-001' }, 'n', /at most 4/],

@@ -44,6 +44,9 @@ export interface ImageJob {
   mask?: InputImage;
 }
 
+/** Form fields are strings: `"true"` is read as true. */
+const flagOf = (value: unknown): unknown => (value === 'true' ? true : value === 'false' ? false : value);
+
 /** Form fields are strings: `"2"` is read as 2 (a JSON body may do the same). */
 const countOf = (value: unknown): unknown =>
   typeof value === 'string' && /^\s*\d{1,6}\s*$/.test(value) ? Number(value) : value;
@@ -56,6 +59,7 @@ export const imageRequestSchema = z.object({
   n: opt(z.preprocess(countOf, z.number().int().min(1).max(MAX_IMAGES_PER_REQUEST))),
   size: opt(z.string()),
   response_format: opt(z.enum(['url', 'b64_json'])),
+  stream: opt(z.preprocess(flagOf, z.boolean())),
 });
 export type ImageRequest = z.infer<typeof imageRequestSchema>;
 
@@ -69,7 +73,10 @@ interface ImageModel {
 export function imageModelOf(requested: string): ImageModel {
   const { upstream } = resolveModel(requested);
   if (/^imagen/i.test(upstream)) return { model: requested, upstream, backend: 'imagen' };
-  if (capabilitiesOf(upstream).imageOutput) return { model: requested, upstream, backend: 'gemini' };
+  // OpenAI's own image models (gpt-image-1 has "image" in its name) are not Gemini's to draw.
+  const openAiModel = /^(gpt-|dall-e)/i.test(upstream);
+  if (!openAiModel && capabilitiesOf(upstream).imageOutput)
+    return { model: requested, upstream, backend: 'gemini' };
   throw new ApiError(
     'invalid_request',
     `The model "${requested}" does not generate images. Use a Gemini image model such as ` +
@@ -85,6 +92,14 @@ export interface EditInputs {
 
 /** A validated request → the job; `edit` carries the uploaded images of /v1/images/edits. */
 export function toImageJob(request: ImageRequest, edit?: EditInputs): ImageJob {
+  if (request.stream === true) {
+    // The SDK would wait for SSE events that never come, while the images were drawn and billed.
+    throw new ApiError(
+      'invalid_request',
+      'Streaming image generation is not supported: leave stream out (or false); the images come back in one answer.',
+      { param: 'stream' },
+    );
+  }
   const { model, upstream, backend } = imageModelOf(request.model ?? DEFAULT_IMAGE_MODEL);
   const n = request.n ?? 1;
   const size = aspectRatioOfSize(request.size);

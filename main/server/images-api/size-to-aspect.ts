@@ -1,7 +1,7 @@
 /**
  * OpenAI's `size` → Gemini's aspect ratio (wire-format §4.10). Gemini draws by ratio, not by pixels,
- * so the OpenAI sizes map to the ratio they stand for; a raw ratio (`"16:9"`) is accepted as an
- * extension. Pure.
+ * so the OpenAI sizes map to the ratio they stand for, any other `WIDTHxHEIGHT` to the nearest ratio
+ * Gemini has; a raw ratio (`"16:9"`) is accepted as an extension. Pure.
  */
 
 /** The ratios Gemini image models accept in `imageConfig.aspectRatio` (wire-format §1.4.6). */
@@ -29,11 +29,17 @@ export function aspectRatioOfSize(size: string | undefined): SizeResult {
   const mapped = OPENAI_SIZES[text];
   if (mapped !== undefined) return { ok: true, aspectRatio: mapped };
   if (GEMINI_ASPECT_RATIOS.includes(text)) return { ok: true, aspectRatio: text };
+  // Any other WIDTHxHEIGHT (gpt-image-2 takes free sizes; apps send 1280x720, 1080x1920): its shape.
+  const pixels = /^(\d{1,5})x(\d{1,5})$/.exec(text);
+  const [width, height] = [Number(pixels?.[1]), Number(pixels?.[2])];
+  if (pixels && width > 0 && height > 0) {
+    return { ok: true, aspectRatio: nearestRatio(width / height, GEMINI_ASPECT_RATIOS) };
+  }
   return {
     ok: false,
     message:
-      `Unsupported size "${size ?? ''}": use one of ${Object.keys(OPENAI_SIZES).join(', ')}, auto, ` +
-      `or an aspect ratio (${GEMINI_ASPECT_RATIOS.join(', ')}).`,
+      `Unsupported size "${size ?? ''}": use WIDTHxHEIGHT (e.g. ${Object.keys(OPENAI_SIZES).join(', ')}), ` +
+      `auto, or an aspect ratio (${GEMINI_ASPECT_RATIOS.join(', ')}).`,
   };
 }
 
@@ -43,14 +49,14 @@ const ratioValue = (ratio: string): number => {
 };
 
 /**
- * The Imagen ratio closest to `ratio`, compared on a log scale so that 2:1 and 1:2 are equally far
- * from 1:1 (`3:2` → `4:3`, `2:3` → `3:4`, `21:9` → `16:9`).
+ * The candidate ratio closest to `value` (width / height), compared on a log scale so that 2:1 and
+ * 1:2 are equally far from 1:1.
  */
-export function nearestImagenRatio(ratio: string): string {
-  const target = Math.log(ratioValue(ratio));
-  let best = IMAGEN_ASPECT_RATIOS[0] ?? '1:1';
+function nearestRatio(value: number, candidates: readonly string[]): string {
+  const target = Math.log(value);
+  let best = candidates[0] ?? '1:1';
   let bestDistance = Infinity;
-  for (const candidate of IMAGEN_ASPECT_RATIOS) {
+  for (const candidate of candidates) {
     const distance = Math.abs(Math.log(ratioValue(candidate)) - target);
     if (distance < bestDistance) {
       best = candidate;
@@ -59,3 +65,7 @@ export function nearestImagenRatio(ratio: string): string {
   }
   return best;
 }
+
+/** The Imagen ratio closest to `ratio` (`3:2` → `4:3`, `2:3` → `3:4`, `21:9` → `16:9`). */
+export const nearestImagenRatio = (ratio: string): string =>
+  nearestRatio(ratioValue(ratio), IMAGEN_ASPECT_RATIOS);

@@ -84,7 +84,7 @@ describe('parseGenerationRequest', () => {
   it.each([
     [{ prompt: 'x', model: 'gemini-2.5-pro' }, 'model', /"gemini-2.5-pro" does not generate images/],
     [{ prompt: 'x', model: 'a/b' }, 'model', /Invalid model id/],
-    [{ prompt: 'x', size: '640x480' }, 'size', /Unsupported size/],
+    [{ prompt: 'x', size: '640x' }, 'size', /Unsupported size/],
     [{ prompt: 'x', n: 0 }, 'n', /n/],
     [{ prompt: 'x', n: 1.5 }, 'n', /n/],
     [{ prompt: 'x', n: 11 }, 'n', /n/],
@@ -92,6 +92,12 @@ describe('parseGenerationRequest', () => {
     [{ prompt: 42 }, 'prompt', /expected string/],
     [{ prompt: '' }, 'prompt', /must not be empty/],
     [{ prompt: 'x', response_format: 'jpeg' }, 'response_format', /response_format/],
+    // The SDK would wait for SSE events; the images would be drawn (and billed) for nothing.
+    [{ prompt: 'x', stream: true }, 'stream', /Streaming image generation is not supported/],
+    [{ prompt: 'x', stream: 'true' }, 'stream', /Streaming image generation is not supported/],
+    // OpenAI's own models are not Gemini's, "image" in the name or not.
+    [{ prompt: 'x', model: 'gpt-image-1' }, 'model', /"gpt-image-1" does not generate images/],
+    [{ prompt: 'x', model: 'dall-e-3' }, 'model', /"dall-e-3" does not generate images/],
   ])('%j → 400 on %s', (body, param, message) => {
     const err = errorOf(() => parseGenerationRequest(body));
     expect(err.status).toBe(400);

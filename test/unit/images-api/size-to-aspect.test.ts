@@ -29,15 +29,30 @@ describe('aspectRatioOfSize', () => {
       expect(aspectRatioOfSize(ratio)).toEqual({ ok: true, aspectRatio: ratio });
   });
 
-  it.each(['800x600', '1024', '16:10', '0:0', 'big', '1:1:1'])('refuses %j, listing what works', (size) => {
-    const result = aspectRatioOfSize(size);
-    expect(result.ok).toBe(false);
-    if (!result.ok) {
-      expect(result.message).toContain(`"${size}"`);
-      expect(result.message).toContain('1792x1024');
-      expect(result.message).toContain('21:9');
-    }
+  it.each([
+    ['800x600', '4:3'],
+    ['1280x720', '16:9'],
+    ['1080x1920', '9:16'],
+    ['2048x2048', '1:1'],
+    ['2560x1080', '21:9'],
+    ['1536x864', '16:9'],
+    ['999x1000', '1:1'],
+  ])('any other WIDTHxHEIGHT %s → the nearest ratio Gemini has, %s', (size, ratio) => {
+    expect(aspectRatioOfSize(size)).toEqual({ ok: true, aspectRatio: ratio });
   });
+
+  it.each(['1024', '16:10', '0:0', '0x600', '800x0', '123456x1', 'big', '1:1:1'])(
+    'refuses %j, listing what works',
+    (size) => {
+      const result = aspectRatioOfSize(size);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.message).toContain(`"${size}"`);
+        expect(result.message).toContain('1792x1024');
+        expect(result.message).toContain('21:9');
+      }
+    },
+  );
 });
 
 describe('nearestImagenRatio', () => {
