@@ -11,6 +11,7 @@ import type { Settings } from '../../shared/settings-schema';
 import type { KeyHealth } from '../../main/server/keys/key-pool';
 import { keyIdOf } from '../../main/server/keys/key-pool';
 import { startFakeGemini, type FakeGemini, type KeyBehaviour } from '../fakes/fake-gemini';
+import { quotaExceeded } from '../fakes/fake-gemini/gemini-errors';
 import { callsPerKey, generateCalls } from '../support/fake-requests';
 import { startGateway, type TestGateway } from '../support/gateway';
 import { chunksOf, contentOf, parseOpenAISse, postChat } from '../support/openai-sse';
@@ -276,6 +277,59 @@ describe('answers about the request, not the key', () => {
       messages: [{ role: 'user', content: 'still here' }],
     });
     expect(other.choices[0]?.message.content).toBe('Echo: still here');
+  });
+});
+
+describe('a 429 for one model (free-tier quotas are per model)', () => {
+  const PRO = 'gemini-2.5-pro';
+  const FLASH = 'gemini-2.5-flash';
+  const chat = (g: TestGateway, model: string, stream = false) =>
+    postChat(g, { model, messages: [{ role: 'user', content: `to ${model}` }], stream });
+  const callsFor = (f: FakeGemini, model: string) => generateCalls(f).filter((r) => r.model === model);
+
+  it('leaves the keys serving the other models; that model is refused with Retry-After until its quota is back', async () => {
+    const { fake, gw } = await setup([
+      [K1, 'valid'],
+      [K2, 'valid'],
+    ]);
+    // Google's body names the model whose quota ran out (QuotaFailure quotaDimensions.model).
+    fake.script((r) =>
+      r.model === PRO ? { kind: 'error', status: 429, body: quotaExceeded(PRO, '30s').body } : undefined,
+    );
+
+    const pro = await chat(gw, PRO);
+    expect(pro.status).toBe(429);
+    expect(pro.headers.get('retry-after')).toBe('30');
+    expect(callsFor(fake, PRO).map((r) => r.key)).toEqual([K1, K2]);
+
+    // The bug: flash got "All 2 Gemini API keys are rate limited" without one upstream call.
+    const flash = [await chat(gw, FLASH), await chat(gw, FLASH, true)];
+    expect(flash.map((r) => r.status)).toEqual([200, 200]);
+    expect(JSON.parse(flash[0]!.text)).toMatchObject({
+      choices: [{ message: { content: `Echo: to ${FLASH}` } }],
+    });
+    expect(contentOf(chunksOf(flash[1]!.text))).toBe(`Echo: to ${FLASH}`);
+    expect(callsFor(fake, FLASH).map((r) => r.key)).toEqual([K1, K2]);
+
+    // Pro again: refused at once, without asking Google, saying when a key is free for pro.
+    const again = await chat(gw, PRO, true);
+    expect(again.status).toBe(429);
+    expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(again.headers.get('retry-after'))).toBeLessThanOrEqual(30);
+    const body = JSON.parse(again.text) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('all_keys_rate_limited');
+    expect(body.error.message).toMatch(/All 2 Gemini API keys are rate limited .*for gemini-2\.5-pro/);
+    expect(callsFor(fake, PRO)).toHaveLength(2);
+  });
+
+  it('a 429 that names no model still cools the whole key', async () => {
+    const { fake, gw } = await setup([[K1, 'valid']]);
+    // Google's terse form: no QuotaFailure, so nothing says which quota ran out.
+    fake.script((r) => (r.model === PRO ? { kind: 'error', status: 429 } : undefined));
+    expect((await chat(gw, PRO)).status).toBe(429);
+    const flash = await chat(gw, FLASH);
+    expect(flash.status).toBe(429);
+    expect(callsFor(fake, FLASH)).toHaveLength(0);
   });
 });
 

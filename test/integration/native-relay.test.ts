@@ -9,6 +9,7 @@ import type { Settings } from '../../shared/settings-schema';
 import { keyIdOf } from '../../main/server/keys/key-pool';
 import type { GeminiGenerateContentResponse } from '../../main/server/providers/gemini/gemini-types';
 import { startFakeGemini, type FakeGemini, type KeyBehaviour } from '../fakes/fake-gemini';
+import { quotaExceeded } from '../fakes/fake-gemini/gemini-errors';
 import { startGateway, type TestGateway } from '../support/gateway';
 
 const K1 = 'AIzaFAKE-relay-pool-key-01';
@@ -211,6 +212,35 @@ describe('failover before the first byte', () => {
       expect(fake.requests).toHaveLength(2);
       expect(fake.requests[0]!.key).not.toBe(fake.requests[1]!.key);
     }
+  });
+
+  it('a 429 naming one model leaves the keys serving the other models (unary and stream)', async () => {
+    const { fake, gw } = await setup();
+    const pro = '/gemini/v1beta/models/gemini-2.5-pro';
+    // The model named with the `models/` prefix: still the id the path names.
+    fake.script((r) =>
+      r.model === 'gemini-2.5-pro'
+        ? { kind: 'error', status: 429, body: quotaExceeded('models/gemini-2.5-pro', '30s').body }
+        : undefined,
+    );
+    const refused = await post(gw, `${pro}:generateContent`, userText('pro'));
+    expect(refused.status).toBe(429);
+    expect(fake.requests.map((r) => r.key)).toEqual([K1, K2]);
+
+    const unary = await post(gw, `${MODEL_PATH}:generateContent`, userText('flash'));
+    expect(unary.status).toBe(200);
+    const stream = await post(gw, `${MODEL_PATH}:streamGenerateContent?alt=sse`, userText('flash stream'));
+    expect(textOf(sseChunks(stream.text))).toBe('Echo: flash stream');
+    expect(fake.requests.slice(2).map((r) => [r.model, r.key])).toEqual([
+      ['gemini-2.0-flash', K1],
+      ['gemini-2.0-flash', K2],
+    ]);
+
+    const again = await post(gw, `${pro}:streamGenerateContent?alt=sse`, userText('pro again'));
+    expect(again.status).toBe(429);
+    expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(again.headers.get('retry-after'))).toBeLessThanOrEqual(30);
+    expect(fake.requests).toHaveLength(4);
   });
 
   it('no key left: the gateway answers in Gemini’s shape, 429 with Retry-After', async () => {

@@ -196,6 +196,7 @@ export async function streamChat(
     opened = await withFailover(
       {
         pool: core.keys,
+        model: prepared.model.upstream,
         budget: retryBudgetOf(core.settings.get()),
         signal,
         now: core.now,

@@ -14,6 +14,11 @@ export interface ClassifiedFailure {
   kind: FailureKind;
   /** Only for rate_limited, when Google said how long to wait (RetryInfo). */
   retryAfterMs?: number;
+  /**
+   * Only for rate_limited, when the quota that ran out is one model's (QuotaFailure): the key is still
+   * good for other models. Absent when the 429 names no model, or several.
+   */
+  quotaModel?: string;
   error: ApiError;
   /** Short text for the key's health record (lastError / disabledReason); already redacted. */
   keyReason: string;
@@ -22,6 +27,7 @@ export interface ClassifiedFailure {
 const EXCERPT_LENGTH = 200;
 const RETRY_INFO_TYPE = 'type.googleapis.com/google.rpc.RetryInfo';
 const ERROR_INFO_TYPE = 'type.googleapis.com/google.rpc.ErrorInfo';
+const QUOTA_FAILURE_TYPE = 'type.googleapis.com/google.rpc.QuotaFailure';
 
 /**
  * A protobuf Duration as JSON ("26s", "0.5s", "1.250s") in milliseconds, rounded up so a client
@@ -69,6 +75,26 @@ const detailsOf = (error: GeminiError): GeminiErrorDetail[] =>
 
 const detailOfType = (error: GeminiError, type: string): GeminiErrorDetail | undefined =>
   detailsOf(error).find((d) => d['@type'] === type);
+
+/**
+ * The one model every quota violation names (`quotaDimensions.model`, wire-format §1.10), without a
+ * `models/` prefix. A violation without a model is a quota of the whole project — the key is spent for
+ * every model — and violations naming different models leave no single model to blame.
+ */
+function quotaModelOf(error: GeminiError): string | undefined {
+  const violations: unknown[] = detailsOf(error)
+    .filter((d) => d['@type'] === QUOTA_FAILURE_TYPE)
+    .flatMap((d) => (Array.isArray(d.violations) ? (d.violations as unknown[]) : []));
+  let model: string | undefined;
+  for (const violation of violations) {
+    const named = (violation as { quotaDimensions?: { model?: unknown } } | null)?.quotaDimensions?.model;
+    if (typeof named !== 'string' || named.trim() === '') return undefined;
+    const id = named.trim().replace(/^models\//, '');
+    if (model !== undefined && model !== id) return undefined;
+    model = id;
+  }
+  return model;
+}
 
 const kindForStatus = (status: number): FailureKind => {
   if (status === 429) return 'rate_limited';
@@ -151,9 +177,11 @@ export function classifyHttpFailure(status: number, bodyText: string): Classifie
     const retryDelay = detailOfType(error, RETRY_INFO_TYPE)?.retryDelay;
     const retryAfterMs = parseRetryDelay(typeof retryDelay === 'string' ? retryDelay : undefined);
     const retryAfterSeconds = retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000);
+    const quotaModel = quotaModelOf(error);
     return {
       kind: 'rate_limited',
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      ...(quotaModel === undefined ? {} : { quotaModel }),
       error: new ApiError('rate_limit_exceeded', message, { retryAfterSeconds }),
       keyReason,
     };

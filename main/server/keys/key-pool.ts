@@ -2,6 +2,9 @@
  * The Gemini key pool (DESIGN §5): pure state, an injected clock, no timers and no I/O. Cooldowns
  * end lazily — a cooling key is simply treated as active once the clock has passed its end — so the
  * pool never needs a timer and tests drive it with a fake clock.
+ *
+ * A cooldown is for the whole key, or for one model when Google's 429 said which model's quota ran
+ * out: free-tier quotas are per model, so a key out of gemini-2.5-pro still serves gemini-2.5-flash.
  */
 import { createHash } from 'node:crypto';
 import { redactSecrets } from '../logging/redact';
@@ -21,7 +24,7 @@ export interface KeyAvailability {
   active: number;
   cooling: number;
   disabled: number;
-  /** When the earliest cooling key becomes usable again; null when no key is cooling down. */
+  /** When the earliest cooling key is usable again (for the model asked about); null if none is cooling. */
   nextAvailableAt: number | null;
 }
 
@@ -33,8 +36,11 @@ export interface KeyPoolOptions {
 interface KeyEntry {
   /** Built once per key and handed out on every acquire, so the hot path allocates nothing. */
   readonly lease: KeyLease;
+  /** 'cooling' here means the whole key; cooldowns for single models are in `modelCooldowns`. */
   status: KeyStatus;
   cooldownUntil: number | null;
+  /** Model id → end of its cooldown; null until a 429 names a model. Ended ones are dropped lazily. */
+  modelCooldowns: Map<string, number> | null;
   disabledReason: string | null;
   requests: number;
   successes: number;
@@ -57,6 +63,7 @@ const newEntry = (key: string): KeyEntry => ({
   lease: Object.freeze({ key, id: keyIdOf(key), masked: maskKey(key) }),
   status: 'active',
   cooldownUntil: null,
+  modelCooldowns: null,
   disabledReason: null,
   requests: 0,
   successes: 0,
@@ -103,7 +110,11 @@ export class KeyPool {
     this.#defaultCooldownMs = ms;
   }
 
-  acquire(exclude?: ReadonlySet<string>): KeyLease | null {
+  /**
+   * The next key that can serve `model`: a key cooling for another model is used. Without a model
+   * (listing models, xAI) only a key free of every cooldown is.
+   */
+  acquire(exclude?: ReadonlySet<string>, model?: string): KeyLease | null {
     const entries = this.#entries;
     const count = entries.length;
     if (count === 0) return null;
@@ -112,7 +123,7 @@ export class KeyPool {
       const index = (this.#cursor + step) % count;
       const entry = entries[index];
       if (entry === undefined || exclude?.has(entry.lease.id)) continue;
-      if (!this.#isUsable(entry, now)) continue;
+      if (this.#freeAt(entry, now, model) > now) continue;
       this.#cursor = (index + 1) % count;
       entry.requests++;
       entry.lastUsedAt = now;
@@ -131,7 +142,13 @@ export class KeyPool {
     }
   }
 
-  reportRateLimited(lease: KeyLease, retryAfterMs: number | undefined, message: string): void {
+  /** Cools the key for `models` only, or wholly when none are given. */
+  reportRateLimited(
+    lease: KeyLease,
+    retryAfterMs: number | undefined,
+    message: string,
+    models: readonly string[] = [],
+  ): void {
     const entry = this.#byId.get(lease.id);
     if (!entry) return;
     const now = this.#now();
@@ -139,9 +156,14 @@ export class KeyPool {
     // A key disabled meanwhile (by the UI or another request) stays disabled.
     if (entry.status === 'disabled') return;
     const until = now + Math.max(0, retryAfterMs ?? this.#defaultCooldownMs);
-    entry.status = 'cooling';
     // Concurrent 429s on one key: keep the longest cooldown any of them asked for.
-    entry.cooldownUntil = Math.max(until, entry.cooldownUntil ?? 0);
+    if (models.length === 0) {
+      entry.status = 'cooling';
+      entry.cooldownUntil = Math.max(until, entry.cooldownUntil ?? 0);
+      return;
+    }
+    const cooldowns = (entry.modelCooldowns ??= new Map<string, number>());
+    for (const model of models) cooldowns.set(model, Math.max(until, cooldowns.get(model) ?? 0));
   }
 
   reportInvalid(lease: KeyLease, status: number, reason: string): void {
@@ -173,6 +195,7 @@ export class KeyPool {
     if (!entry) return false;
     entry.status = 'active';
     entry.cooldownUntil = null;
+    entry.modelCooldowns = null;
     entry.disabledReason = null;
     entry.disabledByOwner = false;
     return true;
@@ -187,15 +210,19 @@ export class KeyPool {
     return true;
   }
 
-  availability(): KeyAvailability {
+  /**
+   * The keys as a request for `model` sees them: a key cooling for another model is active. Without a
+   * model (/health, the dashboard, metrics) a key cooling for any model counts as cooling.
+   */
+  availability(model?: string): KeyAvailability {
     const now = this.#now();
     const result: KeyAvailability = { total: 0, active: 0, cooling: 0, disabled: 0, nextAvailableAt: null };
     for (const entry of this.#entries) {
       result.total++;
-      this.#refresh(entry, now);
-      result[entry.status]++;
-      if (entry.status === 'cooling' && entry.cooldownUntil !== null) {
-        result.nextAvailableAt = Math.min(result.nextAvailableAt ?? Infinity, entry.cooldownUntil);
+      const status = this.#statusAt(entry, now, model);
+      result[status.status]++;
+      if (status.cooldownUntil !== null) {
+        result.nextAvailableAt = Math.min(result.nextAvailableAt ?? Infinity, status.cooldownUntil);
       }
     }
     return result;
@@ -203,32 +230,56 @@ export class KeyPool {
 
   health(): KeyHealth[] {
     const now = this.#now();
-    return this.#entries.map((entry) => {
-      this.#refresh(entry, now);
-      return {
-        id: entry.lease.id,
-        masked: entry.lease.masked,
-        status: entry.status,
-        cooldownUntil: entry.cooldownUntil,
-        disabledReason: entry.disabledReason,
-        requests: entry.requests,
-        successes: entry.successes,
-        failures: entry.failures,
-        promptTokens: entry.promptTokens,
-        completionTokens: entry.completionTokens,
-        lastUsedAt: entry.lastUsedAt,
-        lastError: entry.lastError ? { ...entry.lastError } : null,
-      };
-    });
+    // A key cooling for some models shows as cooling until the last of them ends (the DTO has no
+    // per-model field); requests for its other models still get it.
+    return this.#entries.map((entry) => ({
+      id: entry.lease.id,
+      masked: entry.lease.masked,
+      ...this.#statusAt(entry, now),
+      disabledReason: entry.disabledReason,
+      requests: entry.requests,
+      successes: entry.successes,
+      failures: entry.failures,
+      promptTokens: entry.promptTokens,
+      completionTokens: entry.completionTokens,
+      lastUsedAt: entry.lastUsedAt,
+      lastError: entry.lastError ? { ...entry.lastError } : null,
+    }));
   }
 
   keyOf(id: string): string | undefined {
     return this.#byId.get(id)?.lease.key;
   }
 
-  #isUsable(entry: KeyEntry, now: number): boolean {
+  /**
+   * When the key can next serve `model`: `now` when it can, Infinity when it is disabled. Without a
+   * model, every cooldown of the key counts.
+   */
+  #freeAt(entry: KeyEntry, now: number, model: string | undefined): number {
     this.#refresh(entry, now);
-    return entry.status === 'active';
+    if (entry.status === 'disabled') return Infinity;
+    let freeAt = entry.cooldownUntil ?? now;
+    const cooldowns = entry.modelCooldowns;
+    if (cooldowns === null) return freeAt;
+    if (model !== undefined) return Math.max(freeAt, cooldowns.get(model) ?? now);
+    for (const [name, until] of cooldowns) {
+      if (until <= now)
+        cooldowns.delete(name); // ended; keeps the map as small as the live cooldowns
+      else freeAt = Math.max(freeAt, until);
+    }
+    return freeAt;
+  }
+
+  #statusAt(
+    entry: KeyEntry,
+    now: number,
+    model?: string,
+  ): { status: KeyStatus; cooldownUntil: number | null } {
+    const freeAt = this.#freeAt(entry, now, model);
+    if (freeAt === Infinity) return { status: 'disabled', cooldownUntil: null };
+    return freeAt > now
+      ? { status: 'cooling', cooldownUntil: freeAt }
+      : { status: 'active', cooldownUntil: null };
   }
 
   /** Ends a cooldown whose time has come; this is what replaces a timer. */

@@ -37,7 +37,13 @@ export async function callGeminiJson<T>(
   judge: JudgeAnswer<T>,
 ): Promise<FailoverResult<T>> {
   const result = await withFailover(
-    { pool: core.keys, budget: retryBudgetOf(core.settings.get()), signal, now: core.now },
+    {
+      pool: core.keys,
+      model: request.model,
+      budget: retryBudgetOf(core.settings.get()),
+      signal,
+      now: core.now,
+    },
     async (lease): Promise<AttemptOutcome<T>> => {
       state.key = lease.masked;
       state.keyId = lease.id;

@@ -65,6 +65,7 @@ interface Golden {
   keyReason: string | RegExp;
   retryAfterMs?: number;
   retryAfterSeconds?: number;
+  quotaModel?: string;
 }
 
 const golden: Golden[] = [
@@ -79,6 +80,7 @@ const golden: Golden[] = [
     keyReason: /^HTTP 429 RESOURCE_EXHAUSTED: You exceeded your current quota/,
     retryAfterMs: 26_000,
     retryAfterSeconds: 26,
+    quotaModel: 'gemini-2.5-flash',
   },
   {
     name: '429 terse, no details',
@@ -353,6 +355,7 @@ const golden: Golden[] = [
     keyReason: /quota/,
     retryAfterMs: 26_000,
     retryAfterSeconds: 26,
+    quotaModel: 'gemini-2.5-flash',
   },
   {
     name: 'HTML 502 from a proxy in between',
@@ -419,6 +422,7 @@ describe('classifyHttpFailure (golden table, wire-format §1.10/§4.9)', () => {
     else expect(result.keyReason).toMatch(g.keyReason);
     expect(result.retryAfterMs).toBe(g.retryAfterMs);
     expect(result.error.retryAfterSeconds).toBe(g.retryAfterSeconds);
+    expect(result.quotaModel).toBe(g.quotaModel);
   });
 
   it('redacts keys from messages the client and the key record see', () => {
@@ -440,6 +444,60 @@ describe('classifyHttpFailure (golden table, wire-format §1.10/§4.9)', () => {
     expect(result.error.message).toContain('HTTP 500');
     const excerpt = result.error.message.split(': ').slice(1).join(': ');
     expect(excerpt.length).toBeLessThanOrEqual(200);
+  });
+});
+
+describe('the model a 429 names (QuotaFailure quotaDimensions.model)', () => {
+  const violation = (dimensions?: Record<string, unknown>) => ({
+    quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
+    quotaId: 'GenerateRequestsPerMinutePerProjectPerModel-FreeTier',
+    ...(dimensions ? { quotaDimensions: dimensions } : {}),
+    quotaValue: '5',
+  });
+  const quota429 = (...violations: unknown[]) =>
+    body(429, 'RESOURCE_EXHAUSTED', QUOTA_MESSAGE, [
+      { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations },
+      { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '30s' },
+    ]);
+  const modelOf = (text: string) => classifyHttpFailure(429, text).quotaModel;
+
+  it('is the model every violation names, with or without the models/ prefix', () => {
+    expect(modelOf(quota429(violation({ location: 'global', model: 'gemini-2.5-pro' })))).toBe(
+      'gemini-2.5-pro',
+    );
+    expect(modelOf(quota429(violation({ model: 'models/gemini-2.5-pro' })))).toBe('gemini-2.5-pro');
+    expect(
+      modelOf(
+        quota429(violation({ model: 'gemini-2.5-pro' }), violation({ model: 'models/gemini-2.5-pro' })),
+      ),
+    ).toBe('gemini-2.5-pro');
+  });
+
+  it.each([
+    ['no details', body(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).')],
+    ['no violations', quota429()],
+    ['a violation without dimensions', quota429(violation())],
+    ['a violation without a model', quota429(violation({ location: 'global' }))],
+    ['an empty model', quota429(violation({ model: '' }))],
+    ['a model that is not a string', quota429(violation({ model: 42 }))],
+    [
+      'one violation naming a model, one naming none (a project-wide quota)',
+      quota429(violation({ model: 'gemini-2.5-pro' }), violation({ location: 'global' })),
+    ],
+    [
+      'violations naming different models',
+      quota429(violation({ model: 'gemini-2.5-pro' }), violation({ model: 'gemini-2.5-flash' })),
+    ],
+    ['violations that are not objects', quota429('gemini-2.5-pro', null)],
+  ])('is absent (the whole key cools) with %s', (_name, text) => {
+    const result = classifyHttpFailure(429, text);
+    expect(result.kind).toBe('rate_limited');
+    expect(result.quotaModel).toBeUndefined();
+  });
+
+  it('is only read from a 429', () => {
+    const text = quota429(violation({ model: 'gemini-2.5-pro' })).replace('"code": 429', '"code": 503');
+    expect(classifyHttpFailure(503, text).quotaModel).toBeUndefined();
   });
 });
 

@@ -252,3 +252,118 @@ describe('a key the owner switched off', () => {
     expect(pool.health()[0]!.status).toBe('active');
   });
 });
+
+describe('a cooldown for one model (a 429 whose quota named the model)', () => {
+  const PRO = 'gemini-2.5-pro';
+  const FLASH = 'gemini-2.5-flash';
+  const othersThan = (lease: KeyLease) => new Set(KEYS.filter((k) => k !== lease.key).map(keyIdOf));
+
+  it('keeps the key from that model only, for the RetryInfo time', () => {
+    const { pool, clock } = makePool();
+    const lease = acquireOrFail(pool);
+    pool.reportRateLimited(lease, 30_000, 'pro quota', [PRO]);
+    const onlyThisKey = othersThan(lease);
+
+    expect(pool.acquire(onlyThisKey, PRO)).toBeNull();
+    expect(pool.acquire(onlyThisKey, FLASH)?.id).toBe(lease.id);
+    expect(pool.health().find((h) => h.id === lease.id)).toMatchObject({ failures: 1 });
+
+    clock.advance(29_999);
+    expect(pool.acquire(onlyThisKey, PRO)).toBeNull();
+    clock.advance(1);
+    expect(pool.acquire(onlyThisKey, PRO)?.id).toBe(lease.id);
+  });
+
+  it('uses KEY_COOLDOWN_SECONDS when Google gave no RetryInfo', () => {
+    const { pool, clock } = makePool([fakeKey(1)], 5_000);
+    pool.reportRateLimited(acquireOrFail(pool), undefined, 'pro quota', [PRO]);
+    expect(pool.availability(PRO).nextAvailableAt).toBe(clock.now() + 5_000);
+    expect(pool.acquire(undefined, FLASH)).not.toBeNull();
+  });
+
+  it('a 429 that names no model still cools the key for every model', () => {
+    const { pool } = makePool();
+    const lease = acquireOrFail(pool);
+    pool.reportRateLimited(lease, 30_000, 'quota');
+    for (const model of [PRO, FLASH, undefined]) expect(pool.acquire(othersThan(lease), model)).toBeNull();
+  });
+
+  it('rotation skips the key for that model only: the other keys share it, every key shares the rest', () => {
+    const { pool } = makePool();
+    const limited = acquireOrFail(pool);
+    pool.reportRateLimited(limited, 60_000, 'pro quota', [PRO]);
+    const ids = (model: string, n: number) =>
+      Array.from({ length: n }, () => pool.acquire(undefined, model)?.id ?? null);
+    const [a, b, c] = KEYS.map(keyIdOf);
+    expect(limited.id).toBe(a);
+    expect(ids(PRO, 4)).toEqual([b, c, b, c]);
+    expect(ids(FLASH, 6)).toEqual([a, b, c, a, b, c]);
+  });
+
+  it('the earliest time a key is free is computed for the model asked about', () => {
+    const { pool, clock } = makePool();
+    const [a, b, c] = [acquireOrFail(pool), acquireOrFail(pool), acquireOrFail(pool)];
+    const t = clock.now();
+    pool.reportRateLimited(a, 30_000, 'pro quota', [PRO]);
+    pool.reportRateLimited(b, 20_000, 'quota');
+    pool.reportRateLimited(c, 5_000, 'quota');
+    pool.reportRateLimited(c, 25_000, 'pro quota', [PRO]);
+
+    expect(pool.acquire(undefined, PRO)).toBeNull();
+    // For pro: a at 30 s, b (whole key) at 20 s, c at 25 s (its own cooldown ends at 5 s, pro's later).
+    expect(pool.availability(PRO)).toEqual({
+      total: 3,
+      active: 0,
+      cooling: 3,
+      disabled: 0,
+      nextAvailableAt: t + 20_000,
+    });
+    // For flash, a serves now and c is free after 5 s.
+    expect(pool.availability(FLASH)).toMatchObject({ active: 1, cooling: 2, nextAvailableAt: t + 5_000 });
+
+    clock.advance(20_000);
+    expect(pool.acquire(undefined, PRO)?.id).toBe(b.id);
+    expect(pool.availability(PRO)).toMatchObject({ active: 1, cooling: 2, nextAvailableAt: t + 25_000 });
+    clock.advance(10_000);
+    expect(pool.availability(PRO)).toMatchObject({ active: 3, cooling: 0, nextAvailableAt: null });
+  });
+
+  it('concurrent 429s for the model keep the longest cooldown; a disabled key stays disabled', () => {
+    const { pool, clock } = makePool([fakeKey(1)]);
+    const lease = acquireOrFail(pool);
+    pool.reportRateLimited(lease, 30_000, 'x', [PRO]);
+    pool.reportRateLimited(lease, 10_000, 'x', [PRO]);
+    expect(pool.availability(PRO).nextAvailableAt).toBe(clock.now() + 30_000);
+
+    pool.disable(lease.id, 'by the user');
+    pool.reportRateLimited(lease, 1_000, 'late', [FLASH]);
+    expect(pool.health()[0]?.status).toBe('disabled');
+    expect(pool.acquire(undefined, FLASH)).toBeNull();
+  });
+
+  it('shows as cooling in health and the overall counts until its last cooldown ends, then active', () => {
+    const { pool, clock } = makePool([fakeKey(1), fakeKey(2)]);
+    const lease = acquireOrFail(pool);
+    const t = clock.now();
+    pool.reportRateLimited(lease, 10_000, 'pro quota', [PRO]);
+    pool.reportRateLimited(lease, 40_000, 'flash quota', [FLASH]);
+    expect(pool.health()[0]).toMatchObject({ status: 'cooling', cooldownUntil: t + 40_000 });
+    expect(pool.availability()).toMatchObject({ active: 1, cooling: 1, nextAvailableAt: t + 40_000 });
+    // A request that names no model (the model list) waits for every cooldown of the key.
+    expect(pool.acquire(new Set([keyIdOf(fakeKey(2))]))).toBeNull();
+
+    clock.advance(40_000);
+    expect(pool.health()[0]).toMatchObject({ status: 'active', cooldownUntil: null });
+    expect(pool.availability()).toMatchObject({ active: 2, cooling: 0, nextAvailableAt: null });
+  });
+
+  it('enable ends the cooldowns for models too', () => {
+    const { pool } = makePool([fakeKey(1)]);
+    const lease = acquireOrFail(pool);
+    pool.reportRateLimited(lease, 60_000, 'x', [PRO, FLASH]);
+    expect(pool.acquire(undefined, FLASH)).toBeNull();
+    pool.enable(lease.id);
+    expect(pool.acquire(undefined, PRO)?.id).toBe(lease.id);
+    expect(pool.acquire(undefined, FLASH)?.id).toBe(lease.id);
+  });
+});

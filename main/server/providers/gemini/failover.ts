@@ -29,6 +29,8 @@ export interface FailoverResult<T> {
 
 export interface FailoverOptions {
   pool: KeyPool;
+  /** The upstream model id: keys cooling only for other models still serve it. */
+  model?: string;
   budget: RetryBudget;
   signal: AbortSignal;
   now: () => number;
@@ -50,9 +52,17 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', done, { once: true });
   });
 
-/** The error for "no key can take this request", phrased from the pool's point of view. */
-export const noUsableKeyError = (pool: KeyPool, now: number, last?: ClassifiedFailure): ApiError => {
-  const a = pool.availability();
+/**
+ * The error for "no key can take this request", phrased from the pool's point of view — as a request
+ * for `model` sees it, so Retry-After is when a key is free for that model.
+ */
+export const noUsableKeyError = (
+  pool: KeyPool,
+  now: number,
+  last?: ClassifiedFailure,
+  model?: string,
+): ApiError => {
+  const a = pool.availability(model);
   const lastText = last ? ` Last error from Google: ${last.error.message}` : '';
   if (a.total === 0) {
     return new ApiError(
@@ -64,7 +74,7 @@ export const noUsableKeyError = (pool: KeyPool, now: number, last?: ClassifiedFa
     const seconds = Math.max(1, Math.ceil((a.nextAvailableAt - now) / 1000));
     return new ApiError(
       'all_keys_rate_limited',
-      `All ${a.total} Gemini API keys are rate limited or unavailable; the next one is free in ${seconds} s.${lastText}`,
+      `All ${a.total} Gemini API keys are rate limited or unavailable${model ? ` for ${model}` : ''}; the next one is free in ${seconds} s.${lastText}`,
       { retryAfterSeconds: seconds },
     );
   }
@@ -77,11 +87,22 @@ export const noUsableKeyError = (pool: KeyPool, now: number, last?: ClassifiedFa
   return last?.error ?? new ApiError('upstream_unavailable', 'Gemini could not take the request.');
 };
 
+/**
+ * The models a 429 cools the key for; none means the whole key. The requested model is cooled with
+ * the one Google named: an alias (gemini-flash-latest) spends the quota of the model it points at,
+ * and would otherwise meet the same 429 on this key request after request.
+ */
+const modelsToCool = (failure: ClassifiedFailure, requested: string | undefined): string[] => {
+  const named = failure.quotaModel;
+  if (named === undefined) return [];
+  return requested === undefined || requested === named ? [named] : [named, requested];
+};
+
 export async function withFailover<T>(
   options: FailoverOptions,
   attempt: (lease: KeyLease) => Promise<AttemptOutcome<T>>,
 ): Promise<FailoverResult<T>> {
-  const { pool, budget, signal } = options;
+  const { pool, model, budget, signal } = options;
   const tried = new Set<string>();
   let rateLimited = 0;
   let transient = 0;
@@ -100,15 +121,15 @@ export async function withFailover<T>(
   for (;;) {
     // A client gone during a retry delay takes no further key (nor counts a use of one).
     if (signal.aborted) throw new ApiError('client_closed', 'The client closed the request.');
-    let lease = pool.acquire(tried);
+    let lease = pool.acquire(tried, model);
     if (!lease && (sawTransient || lastEmpty) && tried.size > 0) {
       // A 503 or an empty answer is not the key's fault: with every key tried once, a key may be used again.
       tried.clear();
-      lease = pool.acquire(tried);
+      lease = pool.acquire(tried, model);
     }
     if (!lease) {
       if (lastEmpty) return { ...lastEmpty, attempts };
-      throw noUsableKeyError(pool, options.now(), last);
+      throw noUsableKeyError(pool, options.now(), last, model);
     }
     tried.add(lease.id);
     attempts++;
@@ -131,7 +152,7 @@ export async function withFailover<T>(
     let retry: boolean;
     switch (failure.kind) {
       case 'rate_limited':
-        pool.reportRateLimited(lease, failure.retryAfterMs, failure.keyReason);
+        pool.reportRateLimited(lease, failure.retryAfterMs, failure.keyReason, modelsToCool(failure, model));
         retry = rateLimited++ < budget.rateLimited;
         break;
       case 'key_invalid':
@@ -149,7 +170,9 @@ export async function withFailover<T>(
         break;
     }
     if (!retry || !(options.canRetry?.() ?? true)) {
-      throw failure.kind === 'key_invalid' ? noUsableKeyError(pool, options.now(), failure) : failure.error;
+      throw failure.kind === 'key_invalid'
+        ? noUsableKeyError(pool, options.now(), failure, model)
+        : failure.error;
     }
     if (failure.kind === 'transient') await sleep(budget.delayMs, signal);
   }

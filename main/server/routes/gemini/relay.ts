@@ -84,7 +84,14 @@ export async function relayWithFailover<T>(
   let result: FailoverResult<T | RelayedAnswer>;
   try {
     result = await withFailover(
-      { pool: core.keys, budget: retryBudgetOf(core.settings.get()), signal, now: core.now },
+      {
+        pool: core.keys,
+        // The native routes put the model from the path here (nativeModelId: no `models/` prefix).
+        model: state.model,
+        budget: retryBudgetOf(core.settings.get()),
+        signal,
+        now: core.now,
+      },
       (lease) => {
         state.key = lease.masked;
         state.keyId = lease.id; // usage per key, as the chat routes record it
