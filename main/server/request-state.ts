@@ -4,6 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessKeyTicket } from './access/access-keys';
+import type { KeyLease } from './keys/key-pool';
 
 /** How the caller got in: `pending` = no credential yet, maybe an `auth` command (decided after parsing). */
 export type AccessVia = 'password' | 'access_key' | 'allow_list' | 'auth_command' | 'pending';
@@ -72,6 +73,12 @@ declare module 'fastify' {
 }
 
 export const stateOf = (request: FastifyRequest): RequestState => request.gemgate;
+
+/** The Gemini key an attempt uses: masked for the log line, by id for usage per key. */
+export const recordKey = (state: RequestState, lease: KeyLease): void => {
+  state.key = lease.masked;
+  state.keyId = lease.id;
+};
 
 /**
  * An AbortSignal that fires when the client goes away before the response is complete, so the

@@ -23,6 +23,7 @@ import { authCommandPassword, authReply, authReplyChunks } from './auth-command'
 import { carriesForwardingHeaders, resolveClientIp } from './client-ip';
 import { ipBucket, isInternalAddress, normalizeIp } from './ip-match';
 import { secretEquals } from './constant-time';
+import { clientIpOf, refuseIfLockedOut } from './password-lockout';
 import { isPassword } from './proven-connections';
 import { bearerToken, geminiStyleToken } from './credentials';
 import { routedPath } from './request-path';
@@ -175,7 +176,7 @@ export function registerAccessControl(app: FastifyInstance, core: GatewayCore): 
     const state = request.gemgate;
     const password = authCommandPassword(request.body);
     if (password === undefined) {
-      const bucket = ipBucket(state.ip ?? request.ip);
+      const bucket = ipBucket(clientIpOf(request));
       throw refuse(
         core,
         bucket,
@@ -204,17 +205,18 @@ export function settleAccessKeyUse(request: FastifyRequest, status: number): voi
   else ticket.release();
 }
 
-/**
- * /xai/ (issue "xAI relay"): the password or an access key → a pooled xAI key (XAI_API_KEYS must
- * not be empty). Any other Bearer token is the caller's own xAI key, forwarded as is: it is not a
- * gateway credential, so it is neither a wrong password nor throttled (access stays unset, which
- * tells the relay to use it). No token → a pooled key for allow-listed or `auth`-authorised IPs.
- * A client locked out for wrong credentials presents none here either: they are not compared, and
- * a token is refused rather than forwarded (it might be the very password being guessed).
- */
 /** xAI's API keys start with `xai-`; anything else presented at /xai is meant for the gateway. */
 const XAI_KEY_SHAPE = /^xai-/;
 
+/**
+ * /xai/ (issue "xAI relay"): the password or an access key → a pooled xAI key (XAI_API_KEYS must
+ * not be empty). Any other Bearer token shaped like an xAI key is the caller's own, forwarded as is:
+ * it is not a gateway credential, so it is neither a wrong password nor throttled (access stays unset,
+ * which tells the relay to use it); a token of any other shape is a wrong gateway password. No token
+ * → a pooled key for allow-listed or `auth`-authorised IPs.
+ * A client locked out for wrong credentials presents none here either: they are not compared, and
+ * a token is refused rather than forwarded (it might be the very password being guessed).
+ */
 function admitXaiCaller(
   core: GatewayCore,
   request: FastifyRequest,
@@ -222,7 +224,7 @@ function admitXaiCaller(
   settings: Settings,
 ): void {
   const state = request.gemgate;
-  const ip = state.ip ?? request.ip;
+  const ip = clientIpOf(request);
   const token = bearerToken(request);
   const pooled = core.xaiKeys.availability().total > 0;
   if (token !== undefined) {
@@ -257,17 +259,8 @@ async function answerAuthCommand(
   password: string,
 ): Promise<FastifyReply> {
   const state = request.gemgate;
-  const ip = state.ip ?? request.ip;
-  const locked = core.authorisedIps.lockedFor(ip);
-  if (locked > 0) {
-    throw new ApiError(
-      'auth_attempts_exceeded',
-      `Too many wrong passwords from ${ip}. Try again in ${locked} s.`,
-      {
-        retryAfterSeconds: locked,
-      },
-    );
-  }
+  const ip = clientIpOf(request);
+  refuseIfLockedOut(core, ip);
   const ttlHours = core.settings.get().authCommandTtlHours;
   let text: string;
   const correct = secretEquals(password, core.settings.get().password);

@@ -13,7 +13,7 @@ import { isEmptyAnswer } from '../providers/gemini/convert-response';
 import { withFailover, type AttemptOutcome } from '../providers/gemini/failover';
 import type { GeminiErrorBody, GeminiGenerateContentResponse } from '../providers/gemini/gemini-types';
 import { GeminiStreamTransformer } from '../providers/gemini/stream-transform';
-import type { RequestState } from '../request-state';
+import { recordKey, type RequestState } from '../request-state';
 import { SseDecoder, type SseEvent } from '../sse/decode-sse';
 import { SSE_DONE, sseData } from '../sse/encode-sse';
 import { SseResponse } from '../sse/sse-response';
@@ -203,8 +203,7 @@ export async function streamChat(
         canRetry: () => !out.committed,
       },
       (lease) => {
-        state.key = lease.masked;
-        state.keyId = lease.id;
+        recordKey(state, lease);
         // Keep-alives start only once Gemini accepted the stream: a 429 or 503 arrives before that and
         // can still move to another key; what follows is the model thinking, which can take minutes.
         return openAttempt(core, prepared, ctx, images, lease.key, signal, () => out.armKeepAlive());

@@ -7,6 +7,7 @@
 import { ApiError } from '../errors';
 import type { GeminiErrorBody, GeminiErrorDetail } from '../providers/gemini/gemini-types';
 import { redactSecrets } from '../logging/redact';
+import { parseJsonOrUndefined } from '../parse-json';
 
 export type FailureKind = 'rate_limited' | 'key_invalid' | 'transient' | 'fatal';
 
@@ -55,12 +56,7 @@ type GeminiError = GeminiErrorBody['error'];
 
 /** The `error` object of a Gemini error body, also when streamed as a JSON array (§1.6.2). */
 function parseGeminiError(bodyText: string): GeminiError | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(bodyText);
-  } catch {
-    return undefined;
-  }
+  const parsed = parseJsonOrUndefined(bodyText);
   const first: unknown = Array.isArray(parsed) ? parsed[0] : parsed;
   if (typeof first !== 'object' || first === null) return undefined;
   const error = (first as { error?: unknown }).error;

@@ -2,11 +2,11 @@
  * GET /metrics in Prometheus text format. Operators' data is not public: it takes METRICS_TOKEN (for
  * a scraper's `authorization` config) or, when none is set, the admin password or an admin session.
  * /metrics is no API dialect, so access control's brute-force guard does not cover it: wrong tokens
- * count in the admin login's lockout instead (access/admin-lockout.ts) — without it, thousands of
+ * count in the admin login's lockout instead (access/password-lockout.ts) — without it, thousands of
  * guesses a second at the admin password, which reveals every Gemini key, went unchecked.
  */
 import type { FastifyInstance } from 'fastify';
-import { clientIpOf, refuseIfLockedOut } from '../access/admin-lockout';
+import { clientIpOf, refuseIfLockedOut } from '../access/password-lockout';
 import { secretEquals } from '../access/constant-time';
 import { bearerToken } from '../access/credentials';
 import type { GatewayCore } from '../core';

@@ -10,7 +10,7 @@ import { classifyHttpFailure, classifyNetworkFailure } from '../keys/failure-pol
 import { withFailover, type AttemptOutcome, type FailoverResult } from '../providers/gemini/failover';
 import type { GeminiAction } from '../providers/gemini/gemini-client';
 import type { RequestBody } from '../providers/gemini/serialize-request';
-import type { RequestState } from '../request-state';
+import { recordKey, type RequestState } from '../request-state';
 import { retryBudgetOf } from './retry-budget';
 
 export interface GeminiJsonRequest {
@@ -45,8 +45,7 @@ export async function callGeminiJson<T>(
       now: core.now,
     },
     async (lease): Promise<AttemptOutcome<T>> => {
-      state.key = lease.masked;
-      state.keyId = lease.id;
+      recordKey(state, lease);
       let status: number;
       let text: string;
       try {

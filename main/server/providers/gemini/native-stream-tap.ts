@@ -4,18 +4,11 @@
  * reported an error inside the stream (§1.6.3), whether the answer finished, and the usage of the
  * last chunk (§1.6: cumulative) for the log and the key's counters. Pure.
  */
+import { parseJsonOrUndefined } from '../../parse-json';
 import { SseDecoder } from '../../sse/decode-sse';
 import type { GeminiErrorBody, GeminiGenerateContentResponse, GeminiUsageMetadata } from './gemini-types';
 import { JsonArrayReader } from './native-json-array';
 import type { NativeFraming } from './native-path';
-
-const parse = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -81,7 +74,7 @@ export class NativeStreamTap {
   }
 
   #onText(text: string): void {
-    const value = parse(text);
+    const value = parseJsonOrUndefined(text);
     if (!isObject(value)) return;
     if (isObject(value['error'])) return this.#onError(value as unknown as GeminiErrorBody);
     const chunk = value as GeminiGenerateContentResponse;

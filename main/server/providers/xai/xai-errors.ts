@@ -4,6 +4,7 @@
  */
 import { ApiError } from '../../errors';
 import type { KeyAvailability } from '../../keys/key-pool';
+import { parseJsonOrUndefined } from '../../parse-json';
 
 export const noPooledXaiKeysError = (): ApiError =>
   new ApiError(
@@ -80,12 +81,7 @@ const REJECTED_KEY = /^(?:incorrect api key|invalid api key|api key (?:is )?(?:i
 
 /** `error` as xAI sends it (a string), or OpenAI's `error.message`; undefined for anything else. */
 function errorMessageOf(bodyText: string): string | undefined {
-  let body: unknown;
-  try {
-    body = JSON.parse(bodyText);
-  } catch {
-    return undefined;
-  }
+  const body = parseJsonOrUndefined(bodyText);
   if (typeof body !== 'object' || body === null || !('error' in body)) return undefined;
   const error = body.error;
   if (typeof error === 'string') return error.trim();

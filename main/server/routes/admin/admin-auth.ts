@@ -1,10 +1,11 @@
 /**
  * /admin/api/login, /logout, /session and the guard in front of every other /admin/api route.
- * Wrong passwords are throttled per IP in the bucket GET /metrics shares (access/admin-lockout.ts).
+ * Wrong passwords are throttled per IP in the bucket GET /metrics and the auth command share
+ * (access/password-lockout.ts).
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loginSchema, type AdminSession } from '../../../../shared/admin-contract';
-import { clientIpOf, refuseIfLockedOut } from '../../access/admin-lockout';
+import { clientIpOf, refuseIfLockedOut } from '../../access/password-lockout';
 import { secretEquals } from '../../access/constant-time';
 import { bearerToken } from '../../access/credentials';
 import { routedPath } from '../../access/request-path';

@@ -21,7 +21,7 @@ import { withFailover, type AttemptOutcome, type FailoverResult } from '../../pr
 import type { GeminiForward } from '../../providers/gemini/gemini-client';
 import type { GeminiUsageMetadata } from '../../providers/gemini/gemini-types';
 import { mapUsage } from '../../providers/gemini/map-usage';
-import type { RequestState } from '../../request-state';
+import { recordKey, type RequestState } from '../../request-state';
 
 /** What goes upstream: a GeminiForward without the per-attempt key and signal. */
 export type NativeCall = Omit<GeminiForward, 'key' | 'signal'>;
@@ -93,8 +93,7 @@ export async function relayWithFailover<T>(
         now: core.now,
       },
       (lease) => {
-        state.key = lease.masked;
-        state.keyId = lease.id; // usage per key, as the chat routes record it
+        recordKey(state, lease);
         attempts++;
         return attempt(lease.key, (r) => (refusal = r));
       },

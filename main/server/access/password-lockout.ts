@@ -1,7 +1,7 @@
 /**
- * The brute-force lockout in front of every door that compares the admin password: POST
- * /admin/api/login and GET /metrics. Both count in one bucket per client (the `auth` command's,
- * authorised-ips.ts), so guesses spread over the two doors add up to one lockout, not two.
+ * The per-client lockout for wrong passwords, in front of every door that compares one: the `auth`
+ * chat command, POST /admin/api/login and GET /metrics. They count in one bucket per client
+ * (authorised-ips.ts), so guesses spread over the doors add up to one lockout, not three.
  */
 import type { FastifyRequest } from 'fastify';
 import type { GatewayCore } from '../core';
@@ -17,8 +17,12 @@ export const clientIpOf = (request: FastifyRequest): string => request.gemgate.i
 export function refuseIfLockedOut(core: Pick<GatewayCore, 'authorisedIps'>, ip: string): void {
   const locked = core.authorisedIps.lockedFor(ip);
   if (locked > 0) {
-    throw new ApiError('auth_attempts_exceeded', `Too many wrong passwords. Try again in ${locked} s.`, {
-      retryAfterSeconds: locked,
-    });
+    throw new ApiError(
+      'auth_attempts_exceeded',
+      `Too many wrong passwords from ${ip}. Try again in ${locked} s.`,
+      {
+        retryAfterSeconds: locked,
+      },
+    );
   }
 }
