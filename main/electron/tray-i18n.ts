@@ -58,7 +58,7 @@ const zh: ShellText = {
   statusError: (error) => `未运行：${error}`,
   copyBaseUrl: '复制 API 地址',
   copyPassword: '复制访问密码',
-  openDashboard: '打开控制台',
+  openDashboard: '打开概览',
   openLogs: '查看日志',
   openGallery: '打开图库',
   startServer: '启动服务',
@@ -72,7 +72,7 @@ const zh: ShellText = {
   notifyAllKeysBody: (total) => `全部 ${total} 个 Gemini API 密钥都在冷却或已禁用，恢复前请求会失败。`,
   notifyKeyDisabledTitle: (count) =>
     count === 1 ? '一个 Gemini 密钥已被禁用' : `${count} 个 Gemini 密钥已被禁用`,
-  notifyKeyDisabledBody: (keys) => `${keys}。请在控制台的密钥页查看。`,
+  notifyKeyDisabledBody: (keys) => `${keys}。请在 Gemgate 窗口的“密钥”页查看。`,
 };
 
 /** `app.getLocale()` gives e.g. "zh-CN", "zh-TW", "en-US". */
