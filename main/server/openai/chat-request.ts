@@ -163,6 +163,15 @@ export type GoogleExtras = z.infer<typeof googleExtras>;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const positiveInt = z.number().int().min(1);
+/**
+ * `top_k` is not OpenAI's; the clients that send it use 0 (SillyTavern, the default of its presets)
+ * or -1 (vLLM) for "no top-k limit". Gemini refuses a topK below 1, so those mean "not set".
+ */
+const topK = z
+  .number()
+  .int()
+  .min(-1)
+  .transform((k) => (k > 0 ? k : undefined));
 
 export const chatCompletionRequest = z.object({
   model: z.string().min(1, 'model is required'),
@@ -171,7 +180,7 @@ export const chatCompletionRequest = z.object({
   stream_options: opt(z.object({ include_usage: opt(z.boolean()) })),
   temperature: opt(finite.min(0).max(2)),
   top_p: opt(finite.min(0).max(1)),
-  top_k: opt(positiveInt),
+  top_k: opt(topK),
   n: opt(positiveInt.max(8)),
   stop: opt(z.union([z.string(), z.array(z.string()).max(16)])),
   max_tokens: opt(positiveInt),

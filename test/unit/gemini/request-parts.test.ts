@@ -101,6 +101,14 @@ describe('toGeminiRequest details', () => {
     expect(body.safetySettings).not.toBe(DEFAULT_SAFETY_SETTINGS);
   });
 
+  it('reads top_k 0 and -1 as "no top-k limit" (SillyTavern, vLLM) and sends other values as topK', () => {
+    const topKOf = (top_k: unknown) =>
+      convert({ messages: [{ role: 'user', content: 'hi' }], top_k }).generationConfig?.topK;
+    expect(topKOf(0)).toBeUndefined();
+    expect(topKOf(-1)).toBeUndefined();
+    expect(topKOf(40)).toBe(40);
+  });
+
   it('serialises without undefined keys', () => {
     const body = convert({ messages: [{ role: 'user', content: 'hi' }], temperature: 0.3 });
     expect(JSON.parse(JSON.stringify(body))).toStrictEqual(body);
