@@ -112,13 +112,13 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
     ttlMs: () => settings.get().modelsCacheSeconds * 1000,
   });
   const keyChecker = new KeyChecker(keys, gemini, log);
-  const metrics = new GatewayMetrics({ keys, imageStats: () => images.library.stats() });
   const accessKeys = new AccessKeyStore(initial.dataDir, now);
   const images = new ImageService(settings, log, now);
   const xaiKeys = new KeyPool(initial.xaiApiKeys, {
     now,
     defaultCooldownMs: initial.keyCooldownSeconds * 1000,
   });
+  const metrics = new GatewayMetrics({ keys, xaiKeys, imageStats: () => images.library.stats() });
   const xai = new XaiClient({
     connectTimeoutMs: initial.upstreamConnectTimeoutSeconds * 1000,
     responseTimeoutMs: () => settings.get().upstreamResponseTimeoutSeconds * 1000,
@@ -146,7 +146,15 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
       keys.setDefaultCooldownMs(next.keyCooldownSeconds * 1000);
       xaiKeys.setDefaultCooldownMs(next.keyCooldownSeconds * 1000);
     }
-    if (next.xaiApiKeys !== prev.xaiApiKeys) xaiKeys.setKeys(next.xaiApiKeys);
+    if (next.xaiApiKeys !== prev.xaiApiKeys) {
+      xaiKeys.setKeys(next.xaiApiKeys);
+      // Gemini keys the gateway disabled come back when a key check finds them working; no check
+      // probes xAI keys, so the owner saving the list again is their second chance (a key still
+      // refused is disabled again by the next request that uses it, which moves on to another key).
+      for (const lease of xaiKeys.reenableRejected()) {
+        log.info(`xAI key ${lease.masked} enabled again: XAI_API_KEYS was saved with it.`);
+      }
+    }
     if (next.proxyUrl !== prev.proxyUrl) models.invalidate();
     if (next.keyCheckIntervalMinutes !== prev.keyCheckIntervalMinutes)
       keyChecker.schedule(next.keyCheckIntervalMinutes);

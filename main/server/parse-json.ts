@@ -6,3 +6,11 @@ export const parseJsonOrUndefined = (text: string): unknown => {
     return undefined;
   }
 };
+
+/** JSON text → the object it holds, or undefined when it is not JSON or not an object (an array, a string…). */
+export const parseJsonObject = (text: string): Record<string, unknown> | undefined => {
+  const value = parseJsonOrUndefined(text);
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+};

@@ -6,6 +6,7 @@
  * gateway password; no token works only for allow-listed or `auth`-authorised IPs.
  * The deny list, the rate limits and the request log apply as on /v1.
  */
+import { gzipSync } from 'node:zlib';
 import OpenAI, { AuthenticationError } from 'openai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Settings } from '../../shared/settings-schema';
@@ -92,8 +93,19 @@ async function call(
 
 const chatBody = { model: 'grok-4', messages: [{ role: 'user', content: 'hello' }] };
 const keysSeen = () => fake.requests.map((r) => r.key);
-const statusOf = (key: string) =>
-  gw.core.xaiKeys.health().find((h) => gw.core.xaiKeys.keyOf(h.id) === key)?.status;
+const healthOf = (key: string) => gw.core.xaiKeys.health().find((h) => gw.core.xaiKeys.keyOf(h.id) === key);
+const statusOf = (key: string) => healthOf(key)?.status;
+const warnings = () =>
+  gw.core.log
+    .recent()
+    .filter((e) => e.level === 'warn')
+    .map((e) => e.message);
+
+/** xAI's 403 for a team without credits (wire-format §5.6; the message as seen in the wild). */
+const NO_CREDITS = {
+  code: 'The caller does not have permission to execute the specified operation',
+  error: "Your newly created team doesn't have any credits yet.",
+};
 
 describe('pooled keys', () => {
   it('the password gets pooled keys in rotation, never forwarded itself', async () => {
@@ -170,19 +182,149 @@ describe('pooled keys', () => {
         ? { kind: 'error', status: 429, body: { code: 'x', error: 'slow down' } }
         : undefined;
     });
-    const body = { model: 'grok-2-image-1212', prompt: 'a cat' };
-    const first = await call('/xai/v1/images/generations', PASSWORD, { body });
+    // Image edits stream through (image generations are read first: xai-image-generations.test.ts).
+    const body = {
+      model: 'grok-imagine-image',
+      prompt: 'a hat',
+      image: { url: 'data:image/png;base64,AAAA' },
+    };
+    const first = await call('/xai/v1/images/edits', PASSWORD, { body });
     expect(first.status).toBe(429);
-    const second = await call('/xai/v1/images/generations', PASSWORD, { body });
+    const second = await call('/xai/v1/images/edits', PASSWORD, { body });
     expect(second.status).toBe(200);
     expect(keysSeen()).toEqual([limited, limited === K1 ? K2 : K1]);
   });
 
-  it('a key xAI rejects is disabled and the request moves on', async () => {
+  it('a key xAI rejects is disabled, logged with its masked key, and the request moves on', async () => {
     fake.setKeys([FAKE_XAI_KEY, K2]);
     for (let i = 0; i < 3; i++) expect((await call('/xai/v1/models', PASSWORD)).status).toBe(200);
     expect(statusOf(K1)).toBe('disabled');
     expect(keysSeen().filter((k) => k === K1)).toHaveLength(1);
+    expect(warnings()).toEqual([
+      'xAI key xai-…0001 disabled: HTTP 400 from xAI: Incorrect API key provided: xa***01. You can obtain an API key from https://console.x.ai.',
+    ]);
+  });
+
+  it('403 (no credits) → the next key answers; the refused key cools down for that model, with the reason in its health and the log', async () => {
+    fake.script((r) => (r.key === K1 ? { kind: 'error', status: 403, body: NO_CREDITS } : undefined));
+    const sdk = client(PASSWORD);
+    for (let i = 0; i < 2; i++) {
+      const res = await sdk.chat.completions.create({
+        model: 'grok-4',
+        messages: [{ role: 'user', content: `#${i}` }],
+      });
+      expect(res.choices[0]?.message.content).toBe(`Echo: #${i}`);
+    }
+    expect(keysSeen()).toEqual([K1, K2, K2]);
+    const reason = `HTTP 403 from xAI: ${NO_CREDITS.error}`;
+    expect(healthOf(K1)).toMatchObject({
+      status: 'cooling',
+      disabledReason: null,
+      lastError: { status: 403, message: reason },
+    });
+    expect(warnings()).toEqual([`xAI key xai-…0001 cooled down for 60 s for grok-4: ${reason}`]);
+
+    // Another model may still be open to the team: K1 is tried for it (and here refused again).
+    await sdk.chat.completions.create({ model: 'grok-3-mini', messages: [{ role: 'user', content: 'x' }] });
+    expect(keysSeen().slice(3)).toEqual([K1, K2]);
+  });
+
+  it('a 403 on a request naming no model cools the key for that method and path only', async () => {
+    // As for a key whose endpoint ACL leaves out the model list: chat must still get the key.
+    fake.script((r) =>
+      r.key === K1 && r.path === '/v1/models' ? { kind: 'error', status: 403, body: NO_CREDITS } : undefined,
+    );
+    expect((await call('/xai/v1/models', PASSWORD)).status).toBe(200);
+    expect((await call('/xai/v1/models', PASSWORD)).status).toBe(200);
+    expect((await call('/xai/v1/chat/completions', PASSWORD, { body: chatBody })).status).toBe(200);
+    expect(keysSeen()).toEqual([K1, K2, K2, K1]);
+    expect(warnings()).toEqual([
+      `xAI key xai-…0001 cooled down for 60 s for GET /v1/models: HTTP 403 from xAI: ${NO_CREDITS.error}`,
+    ]);
+  });
+
+  it('every key 403 → xAI’s last 403 passes through; then the gateway’s own 429, OpenAI-shaped, saying why', async () => {
+    fake.script(() => ({ kind: 'error', status: 403, body: NO_CREDITS }));
+    const refused = await call('/xai/v1/chat/completions', PASSWORD, { body: chatBody });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toEqual(NO_CREDITS);
+    expect(new Set(keysSeen())).toEqual(new Set([K1, K2]));
+    expect(statusOf(K1)).toBe('cooling');
+    expect(statusOf(K2)).toBe('cooling');
+
+    const resting = await call('/xai/v1/chat/completions', PASSWORD, { body: chatBody });
+    expect(resting.status).toBe(429);
+    expect(resting.body.error).toMatchObject({ code: 'all_keys_rate_limited', type: 'rate_limit_error' });
+    expect(resting.body.error.message).toContain('403');
+    expect(Number(resting.headers.get('retry-after'))).toBeGreaterThan(50);
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('a revoked key is recognised even when the caller accepts gzip: pooled calls ask xAI for identity', async () => {
+    // Like a real server: the 400 comes gzip-compressed whenever the request accepts it.
+    const rejected = JSON.stringify({
+      code: 'Client specified an invalid argument',
+      error: 'Incorrect API key provided: xa***01. You can obtain an API key from https://console.x.ai.',
+    });
+    fake.script((r) => {
+      if (r.key !== K1) return undefined;
+      const gzip = /\bgzip\b/.test(String(r.headers['accept-encoding'] ?? ''));
+      const bytes = gzip ? gzipSync(rejected) : Buffer.from(rejected);
+      return {
+        kind: 'raw',
+        status: 400,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(bytes.length),
+          ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+        },
+        chunks: [bytes],
+      };
+    });
+    for (let i = 0; i < 3; i++) {
+      const res = await call('/xai/v1/chat/completions', PASSWORD, {
+        body: chatBody,
+        headers: { 'accept-encoding': 'gzip' },
+      });
+      expect(res.status).toBe(200);
+    }
+    expect(statusOf(K1)).toBe('disabled');
+    expect(keysSeen()).toEqual([K1, K2, K2, K2]);
+    expect(fake.requests.every((r) => r.headers['accept-encoding'] === 'identity')).toBe(true);
+  });
+
+  it('saving XAI_API_KEYS again gives a key xAI rejected another chance; other saves do not', async () => {
+    fake.setKeys([FAKE_XAI_KEY, K2]);
+    expect((await call('/xai/v1/models', PASSWORD)).status).toBe(200);
+    expect(statusOf(K1)).toBe('disabled');
+    fake.setKeys([FAKE_XAI_KEY, K1, K2]); // the owner fixed the key at xAI
+
+    gw.settings.update({ password: PASSWORD }); // another setting saved: nothing changes
+    expect(statusOf(K1)).toBe('disabled');
+    gw.settings.update({ xaiApiKeys: [...baseline.xaiApiKeys] }); // the same keys, saved again
+    expect(healthOf(K1)).toMatchObject({ status: 'active', disabledReason: null });
+    expect(gw.core.log.recent().map((e) => e.message)).toContain(
+      'xAI key xai-…0001 enabled again: XAI_API_KEYS was saved with it.',
+    );
+    fake.reset();
+    for (let i = 0; i < 2; i++) expect((await call('/xai/v1/models', PASSWORD)).status).toBe(200);
+    expect(new Set(keysSeen())).toEqual(new Set([K1, K2]));
+  });
+
+  it('/health counts the pooled xAI keys by state, and shows no key', async () => {
+    fake.setKeys([FAKE_XAI_KEY, K2]);
+    await call('/xai/v1/models', PASSWORD);
+    const res = await fetch(`${gw.url}/health`);
+    const text = await res.text();
+    expect((JSON.parse(text) as { xaiKeys: unknown }).xaiKeys).toEqual({
+      total: 2,
+      active: 1,
+      cooling: 0,
+      disabled: 1,
+    });
+    for (const secret of [K1, K2, ...gw.core.xaiKeys.health().flatMap((h) => [h.masked, h.id])]) {
+      expect(text).not.toContain(secret);
+    }
   });
 
   it('XAI_API_KEYS empty → the password gets a 401 saying to send an own key; keys apply live', async () => {

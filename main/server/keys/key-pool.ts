@@ -149,14 +149,33 @@ export class KeyPool {
     message: string,
     models: readonly string[] = [],
   ): void {
+    this.#coolDown(lease, 429, retryAfterMs, message, models);
+  }
+
+  /**
+   * Cools the key after a refusal that may pass, recorded with its own status: xAI's 403 (a team
+   * out of credits, or without access to a model) is not the key's death, and credits can be bought.
+   * The rest is the default cooldown, as for a 429 that says nothing about how long to wait.
+   */
+  reportRefused(lease: KeyLease, status: number, message: string, models: readonly string[] = []): void {
+    this.#coolDown(lease, status, undefined, message, models);
+  }
+
+  #coolDown(
+    lease: KeyLease,
+    status: number,
+    retryAfterMs: number | undefined,
+    message: string,
+    models: readonly string[],
+  ): void {
     const entry = this.#byId.get(lease.id);
     if (!entry) return;
     const now = this.#now();
-    this.#recordFailure(entry, now, 429, message);
+    this.#recordFailure(entry, now, status, message);
     // A key disabled meanwhile (by the UI or another request) stays disabled.
     if (entry.status === 'disabled') return;
     const until = now + Math.max(0, retryAfterMs ?? this.#defaultCooldownMs);
-    // Concurrent 429s on one key: keep the longest cooldown any of them asked for.
+    // Concurrent refusals of one key: keep the longest cooldown any of them asked for.
     if (models.length === 0) {
       entry.status = 'cooling';
       entry.cooldownUntil = Math.max(until, entry.cooldownUntil ?? 0);
@@ -188,6 +207,23 @@ export class KeyPool {
       entry.status = 'active';
       entry.disabledReason = null;
     }
+  }
+
+  /**
+   * Switches back on the keys the gateway disabled itself — never those the owner switched off —
+   * and returns them. For a pool no key checker re-validates (xAI): the owner saving the key list
+   * again is the moment to try them once more; a key still refused is disabled again by the request
+   * that uses it.
+   */
+  reenableRejected(): KeyLease[] {
+    const revived: KeyLease[] = [];
+    for (const entry of this.#entries) {
+      if (entry.status !== 'disabled' || entry.disabledByOwner) continue;
+      entry.status = 'active';
+      entry.disabledReason = null;
+      revived.push(entry.lease);
+    }
+    return revived;
   }
 
   enable(id: string): boolean {

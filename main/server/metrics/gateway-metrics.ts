@@ -9,6 +9,8 @@ import type { KeyPool } from '../keys/key-pool';
 
 export interface MetricsSources {
   keys: KeyPool;
+  /** XAI_API_KEYS, when the gateway has that pool. */
+  xaiKeys?: KeyPool;
   imageStats: () => Promise<{ count: number; bytes: number }>;
 }
 
@@ -82,6 +84,21 @@ export class GatewayMetrics {
         this.set({ state: 'disabled' }, a.disabled);
       },
     });
+    const xaiKeys = sources.xaiKeys;
+    if (xaiKeys) {
+      new Gauge({
+        name: 'gemgate_xai_keys',
+        help: 'Pooled xAI keys (XAI_API_KEYS) by state.',
+        labelNames: ['state'],
+        registers,
+        collect() {
+          const a = xaiKeys.availability();
+          this.set({ state: 'active' }, a.active);
+          this.set({ state: 'cooling' }, a.cooling);
+          this.set({ state: 'disabled' }, a.disabled);
+        },
+      });
+    }
     const images = sources.imageStats;
     new Gauge({
       name: 'gemgate_image_store_bytes',

@@ -367,3 +367,45 @@ describe('a cooldown for one model (a 429 whose quota named the model)', () => {
     expect(pool.acquire(undefined, FLASH)?.id).toBe(lease.id);
   });
 });
+
+describe('a refusal that may pass (reportRefused: xAI’s 403)', () => {
+  it('cools the key for the default cooldown with its own status, never disables it', () => {
+    const { pool, clock } = makePool([fakeKey(1), fakeKey(2)]);
+    const lease = acquireOrFail(pool);
+    pool.reportRefused(lease, 403, 'HTTP 403 from xAI: no credits');
+    expect(pool.health()[0]).toMatchObject({
+      status: 'cooling',
+      cooldownUntil: clock.now() + 60_000,
+      disabledReason: null,
+      lastError: { status: 403, message: 'HTTP 403 from xAI: no credits' },
+    });
+    clock.advance(60_000);
+    expect(pool.health()[0]?.status).toBe('active');
+  });
+
+  it('for one model, other models still get the key', () => {
+    const { pool } = makePool([fakeKey(1)]);
+    const lease = acquireOrFail(pool);
+    pool.reportRefused(lease, 403, 'no access', ['grok-4-heavy']);
+    expect(pool.acquire(undefined, 'grok-4-heavy')).toBeNull();
+    expect(pool.acquire(undefined, 'grok-4')?.id).toBe(lease.id);
+  });
+});
+
+describe('reenableRejected (the owner saved the xAI key list again)', () => {
+  it('switches the keys the gateway disabled back on, not those the owner switched off, and names them', () => {
+    const { pool } = makePool();
+    const [byGateway, byOwner, cooling] = pool.health().map((h) => h.id);
+    pool.disable(byGateway!, 'HTTP 400 from xAI: Incorrect API key provided');
+    pool.disable(byOwner!, 'disabled in the admin', true);
+    pool.reportRateLimited(acquireOrFail(pool, new Set([byGateway!, byOwner!])), 30_000, 'HTTP 429');
+    const revived = pool.reenableRejected();
+    expect(revived.map((l) => l.id)).toEqual([byGateway]);
+    expect(pool.health().map((h) => [h.id, h.status, h.disabledReason])).toEqual([
+      [byGateway, 'active', null],
+      [byOwner, 'disabled', 'disabled in the admin'],
+      [cooling, 'cooling', null],
+    ]);
+    expect(pool.reenableRejected()).toEqual([]);
+  });
+});

@@ -61,4 +61,29 @@ describe('gateway metrics', () => {
       sampler.mockRestore();
     }
   });
+
+  it('counts the pooled xAI keys by state beside the Gemini keys', async () => {
+    const xaiKeys = new KeyPool(
+      ['xai-TEST-pooled-key-0001', 'xai-TEST-pooled-key-0002', 'xai-TEST-pooled-key-0003'],
+      {
+        now: () => 0,
+        defaultCooldownMs: 60_000,
+      },
+    );
+    const [refused, rejected] = xaiKeys.health().map((h) => h.id);
+    xaiKeys.reportRefused(xaiKeys.acquire(new Set([rejected!]))!, 403, 'no credits');
+    xaiKeys.disable(rejected!, 'Incorrect API key');
+    const metrics = new GatewayMetrics({
+      keys: new KeyPool(['AIzaTEST-key-000000000000000000000001'], { now: () => 0, defaultCooldownMs: 1 }),
+      xaiKeys,
+      imageStats: () => Promise.resolve({ count: 0, bytes: 0 }),
+    });
+    const text = await metrics.scrape();
+    expect(refused).toBeDefined();
+    expect(sample(text, 'gemgate_xai_keys{state="active"}')).toBe(1);
+    expect(sample(text, 'gemgate_xai_keys{state="cooling"}')).toBe(1);
+    expect(sample(text, 'gemgate_xai_keys{state="disabled"}')).toBe(1);
+    expect(sample(text, 'gemgate_keys{state="active"}')).toBe(1);
+    expect(text).not.toContain('xai-TEST');
+  });
 });

@@ -8,6 +8,7 @@ import {
   parseImagesAnswer,
   revisedPromptOf,
   sniffImageType,
+  stripDataUrlPrefix,
 } from '../../../main/server/providers/xai/grok-images';
 import { makeJpeg, makePng } from '../../fakes/fake-gemini';
 
@@ -128,6 +129,20 @@ describe('decodeGrokImage', () => {
   it('undefined without base64 data', () => {
     expect(decodeGrokImage({ url: 'https://imgen.x.ai/a.jpeg' })).toBeUndefined();
     expect(decodeGrokImage({ b64_json: 'data:image/png;base64,' })).toBeUndefined();
+  });
+});
+
+describe('stripDataUrlPrefix', () => {
+  it('bare base64 stays; a data-URL prefix goes, its type kept (parameters before ;base64 too)', () => {
+    expect(stripDataUrlPrefix('/9j/4AAQ')).toEqual({ base64: '/9j/4AAQ', prefixType: undefined });
+    expect(stripDataUrlPrefix('data:image/png;base64,iVBO')).toEqual({
+      base64: 'iVBO',
+      prefixType: 'image/png',
+    });
+    expect(stripDataUrlPrefix('DATA:image/jpeg;name=a.jpg;base64,/9j/')).toEqual({
+      base64: '/9j/',
+      prefixType: 'image/jpeg',
+    });
   });
 });
 

@@ -34,8 +34,8 @@ const incoming = {
 
 describe('upstreamRequestHeaders', () => {
   it('keeps end-to-end headers, drops hop-by-hop and Connection-listed ones, swaps the credential', () => {
-    expect(upstreamRequestHeaders(incoming, 'xai-pooled', { streamedBody: true })).toEqual({
-      authorization: 'Bearer xai-pooled',
+    expect(upstreamRequestHeaders(incoming, 'xai-own', { streamedBody: true, pooledKey: false })).toEqual({
+      authorization: 'Bearer xai-own',
       'content-type': 'application/json',
       'content-length': '42',
       accept: 'text/event-stream',
@@ -47,13 +47,24 @@ describe('upstreamRequestHeaders', () => {
   });
 
   it('a body held in memory gets its length from the client library, not from the caller', () => {
-    const out = upstreamRequestHeaders(incoming, 'k', { streamedBody: false });
+    const out = upstreamRequestHeaders(incoming, 'k', { streamedBody: false, pooledKey: false });
     expect(out['content-length']).toBeUndefined();
+  });
+
+  it('a pooled key asks for an uncompressed answer (the gateway reads its errors), whatever the caller accepts', () => {
+    const out = upstreamRequestHeaders(incoming, 'xai-pooled', { streamedBody: true, pooledKey: true });
+    expect(out['accept-encoding']).toBe('identity');
+    const mixedCase = upstreamRequestHeaders({ 'Accept-Encoding': 'br, gzip' }, 'xai-pooled', {
+      streamedBody: false,
+      pooledKey: true,
+    });
+    expect(mixedCase).toEqual({ 'accept-encoding': 'identity', authorization: 'Bearer xai-pooled' });
   });
 
   it('header names are matched without regard to case', () => {
     const out = upstreamRequestHeaders({ Connection: 'close, X-A', 'X-A': '1', 'X-B': '2', TE: 'x' }, 'k', {
       streamedBody: false,
+      pooledKey: false,
     });
     expect(out).toEqual({ 'x-b': '2', authorization: 'Bearer k' });
   });

@@ -1,7 +1,8 @@
 /**
  * xai-keys.ts with a real KeyPool (fake clock) and scripted answers: the caller's own key is used
- * once as sent; pooled keys rotate, a 429 cools a key down and moves on when the call can be
- * repeated, a key xAI rejects is disabled, and xAI's last refusal is what the caller sees.
+ * once as sent; pooled keys rotate, a 429 or a 403 cools a key down and moves on when the call can
+ * be repeated, a key xAI rejects is disabled, each logged with the masked key, and xAI's last
+ * refusal is what the caller sees.
  */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -35,20 +36,36 @@ function setup(keys = [K1, K2]) {
   const pool = new KeyPool(keys, { now: () => now, defaultCooldownMs: 60_000 });
   const used: string[] = [];
   const masked: string[] = [];
+  const logged: string[] = [];
   const call = (
     credential: XaiCredential,
     script: (key: string, attempt: number) => XaiResponse,
     replayable = true,
+    scope?: string,
   ) =>
     callWithXaiKey(
-      { pool, now: () => now, credential, replayable, onKey: (m) => masked.push(m) },
+      {
+        pool,
+        now: () => now,
+        credential,
+        replayable,
+        onKey: (m) => masked.push(m),
+        warn: (m) => logged.push(m),
+        scope,
+      },
       async (key) => {
         used.push(key);
         return script(key, used.length);
       },
     );
-  return { pool, used, masked, call, advance: (ms: number) => (now += ms) };
+  return { pool, used, masked, logged, call, advance: (ms: number) => (now += ms) };
 }
+
+/** xAI's 403 for a team without credits (wire-format §5.6; the message as seen in the wild). */
+const NO_CREDITS = JSON.stringify({
+  code: 'The caller does not have permission to execute the specified operation',
+  error: "Your newly created team doesn't have any credits yet.",
+});
 
 const statusOf = (pool: KeyPool, key: string) => pool.health().find((h) => pool.keyOf(h.id) === key)?.status;
 
@@ -121,6 +138,79 @@ describe('callWithXaiKey', () => {
     expect(result.buffered?.toString()).toBe('{"code":"x","error":"bad n"}');
     expect(used).toEqual([K1]);
     expect(statusOf(pool, K1)).toBe('active');
+  });
+
+  it('a 429 that cools a key is logged with the masked key and the rest', async () => {
+    const { logged, call } = setup();
+    await call({ kind: 'pooled' }, (key) =>
+      key === K1 ? answer(429, 'busy', { 'retry-after': '30' }) : answer(200),
+    );
+    expect(logged).toEqual(['xAI key xai-…-one cooled down for 30 s: HTTP 429 from xAI']);
+  });
+
+  it('403 (no credits) → the key cools down, never disabled, the reason kept and logged; the next key answers', async () => {
+    const { pool, used, logged, call, advance } = setup();
+    const result = await call({ kind: 'pooled' }, (key) =>
+      key === K1 ? answer(403, NO_CREDITS) : answer(200),
+    );
+    expect(result.response.statusCode).toBe(200);
+    expect(used).toEqual([K1, K2]);
+    const reason = "HTTP 403 from xAI: Your newly created team doesn't have any credits yet.";
+    expect(pool.health()[0]).toMatchObject({
+      status: 'cooling',
+      disabledReason: null,
+      lastError: { status: 403, message: reason },
+    });
+    expect(logged).toEqual([`xAI key xai-…-one cooled down for 60 s: ${reason}`]);
+    await call({ kind: 'pooled' }, () => answer(200));
+    expect(used.at(-1)).toBe(K2);
+    advance(60_000);
+    expect(statusOf(pool, K1)).toBe('active');
+  });
+
+  it('403 for a scope (a model, or a method and path) cools the key for that scope only', async () => {
+    const { used, logged, call } = setup();
+    await call(
+      { kind: 'pooled' },
+      (key) => (key === K1 ? answer(403, NO_CREDITS) : answer(200)),
+      true,
+      'grok-4',
+    );
+    expect(logged[0]).toContain('cooled down for 60 s for grok-4:');
+    await call({ kind: 'pooled' }, () => answer(200), true, 'grok-3-mini');
+    await call({ kind: 'pooled' }, () => answer(200), true, 'grok-4');
+    expect(used).toEqual([K1, K2, K1, K2]);
+  });
+
+  it('a streamed (non-replayable) call returns its 403 from memory; the key cools all the same', async () => {
+    const { pool, used, call } = setup();
+    const result = await call({ kind: 'pooled' }, () => answer(403, NO_CREDITS), false);
+    expect(result.response.statusCode).toBe(403);
+    expect(result.buffered?.toString()).toBe(NO_CREDITS);
+    expect(used).toEqual([K1]);
+    expect(statusOf(pool, K1)).toBe('cooling');
+  });
+
+  it("every key 403 → xAI's last 403; then the gateway's own 429 with the time the next key is free", async () => {
+    const { call, advance } = setup();
+    const last = await call({ kind: 'pooled' }, () => answer(403, NO_CREDITS));
+    expect(last.response.statusCode).toBe(403);
+    expect(last.buffered?.toString()).toBe(NO_CREDITS);
+    advance(10_000);
+    const refused = await call({ kind: 'pooled' }, () => answer(200)).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'all_keys_rate_limited', status: 429, retryAfterSeconds: 50 });
+    expect((refused as ApiError).message).toContain('403');
+  });
+
+  it('a disabled key is logged with the masked key and the reason, never the key', async () => {
+    const { logged, call } = setup();
+    const rejected =
+      '{"code":"Client specified an invalid argument","error":"Incorrect API key provided: xa***ne."}';
+    await call({ kind: 'pooled' }, (key) => (key === K1 ? answer(400, rejected) : answer(200)));
+    expect(logged).toEqual([
+      'xAI key xai-…-one disabled: HTTP 400 from xAI: Incorrect API key provided: xa***ne.',
+    ]);
+    expect(logged.join()).not.toContain(K1);
   });
 
   it('all keys disabled → 503 no_keys_available', async () => {

@@ -107,17 +107,27 @@ export function sniffImageType(bytes: Uint8Array): string | undefined {
 }
 
 /**
- * Decodes a `b64_json` value. xAI documents bare base64, but an older example had a
- * `data:image/…;base64,` prefix (wire-format §5.3): stripped when present. The type comes from the
- * bytes first (what they are), then xAI's `mime_type` or the prefix; grok-2-image answers JPEG.
+ * A `b64_json` value as bare base64. xAI documents bare base64, but an older example had a
+ * `data:image/…;base64,` prefix (wire-format §5.3): stripped when present, its type kept.
+ */
+export function stripDataUrlPrefix(raw: string): { base64: string; prefixType: string | undefined } {
+  const prefix = DATA_URL_PREFIX.exec(raw);
+  return prefix
+    ? { base64: raw.slice(prefix[0].length), prefixType: prefix[1] }
+    : { base64: raw, prefixType: undefined };
+}
+
+/**
+ * Decodes a `b64_json` value (prefix stripped). The type comes from the bytes first (what they
+ * are), then xAI's `mime_type` or the prefix; grok-2-image answers JPEG.
  */
 export function decodeGrokImage(image: GrokImage): { bytes: Buffer; mimeType: string } | undefined {
   const raw = image.b64_json;
   if (raw === undefined) return undefined;
-  const prefix = DATA_URL_PREFIX.exec(raw);
-  const bytes = Buffer.from(prefix ? raw.slice(prefix[0].length) : raw, 'base64');
+  const { base64, prefixType } = stripDataUrlPrefix(raw);
+  const bytes = Buffer.from(base64, 'base64');
   if (bytes.length === 0) return undefined;
-  const declared = [image.mime_type, prefix?.[1]].find((m) => m?.toLowerCase().startsWith('image/'));
+  const declared = [image.mime_type, prefixType].find((m) => m?.toLowerCase().startsWith('image/'));
   return { bytes, mimeType: sniffImageType(bytes) ?? declared?.toLowerCase() ?? 'image/jpeg' };
 }
 

@@ -71,18 +71,37 @@ function copyHeaders(headers: HeaderMap, skip: (name: string) => boolean): Outgo
  * The caller's headers as sent to xAI, with `authorization: Bearer <key>`. A streamed body keeps its
  * declared Content-Length (undici checks the body against it); a body the gateway holds in memory
  * gets its length from undici.
+ *
+ * A pooled key's answer is read by the gateway: a 400 "Incorrect API key" disables the key, a 403
+ * names why it cools (xai-keys.ts). Compressed, as the caller's Accept-Encoding would let xAI send
+ * it, that body could not be read and a revoked key would stay in rotation; so pooled calls ask for
+ * `identity`. Simpler than decompressing (gzip, br, zstd…) and just as correct for the caller, who
+ * receives an uncompressed body with no Content-Encoding. A caller's own key is never judged: its
+ * Accept-Encoding passes.
  */
 export function upstreamRequestHeaders(
   incoming: HeaderMap,
   key: string,
-  options: { streamedBody: boolean },
+  options: { streamedBody: boolean; pooledKey: boolean },
 ): OutgoingHeaders {
   const out = copyHeaders(incoming, (name) => REQUEST_ONLY.has(name));
   const length = incoming['content-length'];
   if (options.streamedBody && typeof length === 'string') out['content-length'] = length;
+  if (options.pooledKey) out['accept-encoding'] = 'identity';
   out['authorization'] = `Bearer ${key}`;
   return out;
 }
+
+/**
+ * The headers of a JSON request the gateway writes itself (image requests): only what xAI needs.
+ * The gateway reads the answer, so it asks for it uncompressed.
+ */
+export const gatewayJsonHeaders = (key: string): OutgoingHeaders => ({
+  'content-type': 'application/json',
+  accept: 'application/json',
+  'accept-encoding': 'identity',
+  authorization: `Bearer ${key}`,
+});
 
 /**
  * xAI's response headers as returned to the caller. Its CORS headers would replace the gateway's

@@ -25,14 +25,18 @@ export const unrecognisedXaiTokenError = (): ApiError =>
     "Incorrect API key: it is not this gateway's password or an access key, and not an xAI API key (those start with xai-).",
   );
 
-/** Every pooled key is cooling down or disabled. */
-export function noUsableXaiKeyError(a: KeyAvailability, now: number): ApiError {
+/**
+ * Every pooled key is cooling down or disabled (`a` as a request for `scope` — its model, or its
+ * method and path — sees the pool). A key cools after a 429, or after a 403 (wire-format §5.6: no
+ * credits, or no access): both pass, so the answer is a 429 with the time the next key is free.
+ */
+export function noUsableXaiKeyError(a: KeyAvailability, now: number, scope?: string): ApiError {
   if (a.total === 0) return noPooledXaiKeysError();
   if (a.cooling > 0 && a.nextAvailableAt !== null) {
     const seconds = Math.max(1, Math.ceil((a.nextAvailableAt - now) / 1000));
     return new ApiError(
       'all_keys_rate_limited',
-      `All ${a.total} xAI API keys are rate limited; the next one is free in ${seconds} s.`,
+      `All ${a.total} xAI API keys are cooling down after xAI refused them${scope === undefined ? '' : ` for ${scope}`} (429: rate limited, or 403: no credits or no access); the next one is free in ${seconds} s.`,
       { retryAfterSeconds: seconds },
     );
   }
@@ -80,7 +84,7 @@ export function isRejectedKeyAnswer(status: number, bodyText: string): boolean {
 const REJECTED_KEY = /^(?:incorrect api key|invalid api key|api key (?:is )?(?:invalid|not valid))/i;
 
 /** `error` as xAI sends it (a string), or OpenAI's `error.message`; undefined for anything else. */
-function errorMessageOf(bodyText: string): string | undefined {
+export function errorMessageOf(bodyText: string): string | undefined {
   const body = parseJsonOrUndefined(bodyText);
   if (typeof body !== 'object' || body === null || !('error' in body)) return undefined;
   const error = body.error;

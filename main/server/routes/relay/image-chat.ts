@@ -24,6 +24,7 @@ import {
   type ImagesRequest,
 } from '../../providers/xai/grok-images';
 import { imageChatChunks, imageChatCompletion, imageReplyContent } from '../../providers/xai/image-reply';
+import { gatewayJsonHeaders } from '../../providers/xai/relay-headers';
 import { relayTarget } from '../../providers/xai/relay-target';
 import { xaiNetworkError } from '../../providers/xai/xai-errors';
 import type { XaiCredential } from '../../providers/xai/xai-keys';
@@ -117,13 +118,9 @@ export async function relayImageChat(
       credential,
       signal,
       body: Buffer.from(JSON.stringify(body)),
+      model,
       method: 'POST',
-      headers: (key) => ({
-        'content-type': 'application/json',
-        accept: 'application/json',
-        'accept-encoding': 'identity',
-        authorization: `Bearer ${key}`,
-      }),
+      headers: gatewayJsonHeaders,
     });
     status = answer.response.statusCode;
     if (status !== 200 && !out?.committed) {

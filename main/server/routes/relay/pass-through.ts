@@ -19,6 +19,11 @@ export interface RelayCall {
   signal: AbortSignal;
   /** The caller's body: still streaming, or already read by the gateway (then replayable). */
   body: Readable | Buffer | undefined;
+  /**
+   * The model the body names, when the gateway read it: a pooled key's 403 cools the key for that
+   * model only; without one, for the method and path (xai-keys.ts).
+   */
+  model?: string;
 }
 
 /** One call through the key logic; a failure to get any answer becomes the gateway's own error. */
@@ -39,6 +44,8 @@ export async function callXai(
           state.key = masked;
           if (id !== undefined) state.keyId = id;
         },
+        warn: (message) => core.log.warn(message),
+        scope: call.model ?? `${call.method} ${new URL(call.url).pathname}`,
       },
       (key): Promise<XaiResponse> =>
         core.xai.send({
@@ -70,10 +77,11 @@ export async function passThrough(
   call: RelayCall,
 ): Promise<FastifyReply> {
   const streamedBody = call.body instanceof Readable;
+  const pooledKey = call.credential.kind === 'pooled';
   const answer = await callXai(core, request, {
     ...call,
     method: request.method,
-    headers: (key) => upstreamRequestHeaders(request.headers, key, { streamedBody }),
+    headers: (key) => upstreamRequestHeaders(request.headers, key, { streamedBody, pooledKey }),
   });
   return sendAnswer(reply, answer);
 }
