@@ -44,7 +44,11 @@ export function renderSettingsTables(): string {
     out.push('| Variable | Default | Description | 说明 |', '|---|---|---|---|');
     for (const key of settingKeys.filter((k) => settingSpecs[k].group === group)) {
       const s = settingSpecs[key];
-      const flags = ['secret' in s && s.secret ? 'secret' : '', 'restart' in s && s.restart ? 'restart' : '']
+      const flags = [
+        s.secret ? 'secret' : '',
+        s.restart === 'listener' ? 'restart' : s.restart === 'start' ? 'next start' : '',
+        s.setByDeployment ? 'deployment' : '',
+      ]
         .filter(Boolean)
         .map((f) => ` _(${f})_`)
         .join('');
@@ -55,7 +59,10 @@ export function renderSettingsTables(): string {
     out.push('');
   }
   out.push(
-    '_secret_: masked in the UI and never logged · 界面中遮蔽、日志中不出现。 _restart_: changing it restarts the listener · 修改后会重启监听。',
+    '_secret_: masked in the UI and never logged · 界面中遮蔽、日志中不出现。 ' +
+      '_restart_: the tray app restarts its listener to apply it, a headless gateway applies it at its next start · 托盘应用会重启监听以应用，无界面模式在下次启动时生效。 ' +
+      '_next start_: applies at the next start · 下次启动时生效。 ' +
+      '_deployment_: headless, only the environment or a command-line flag sets it (the web admin shows it read-only) · 无界面模式下只能由环境变量或命令行参数设置（网页管理中只读）。',
   );
   return out.join('\n');
 }

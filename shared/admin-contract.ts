@@ -146,5 +146,11 @@ export type AccessKeyAdmin = Pick<
   'listAccessKeys' | 'createAccessKey' | 'updateAccessKey' | 'revokeAccessKey'
 >;
 
-/** Live log entries: SSE over HTTP, IPC events in Electron. */
-export type SubscribeLogs = (listener: (entry: LogEntry) => void) => () => void;
+/**
+ * Live log entries: SSE over HTTP, IPC events in Electron. `onConnection` hears when the live stream
+ * drops (false: it is reconnecting) and when it is back (true); IPC never drops, so it never calls it.
+ */
+export type SubscribeLogs = (
+  listener: (entry: LogEntry) => void,
+  onConnection?: (live: boolean) => void,
+) => () => void;

@@ -2,6 +2,7 @@
  * Data the admin UI shows, as plain types both sides share: the server produces them, the renderer
  * displays them. No secrets travel in them except through `revealSecret`, on purpose.
  */
+import type { SettingKey } from './settings-schema';
 
 export type KeyStatus = 'active' | 'cooling' | 'disabled';
 
@@ -72,8 +73,11 @@ export type UsageMetric = 'requests' | 'tokens';
 export interface UsageSeries {
   /** Model name, Gemini key id or access key id; '' for the "other" line. */
   id: string;
-  /** Model name, masked key or access key name; '' for "other" (the window names it in its language). */
-  label: string;
+  /**
+   * Model name, masked key or access key name; '' for "other"; null for an item that is gone (a
+   * removed Gemini key, a revoked access key). The window names the last two in its language.
+   */
+  label: string | null;
   /** The items beyond the top ones, summed: one line, so a chart stays readable with many items. */
   other: boolean;
   /** One per bucket, aligned with `UsageReport.series`. */
@@ -95,9 +99,10 @@ export interface UsageReport {
   total: UsageTotals;
   /** The range's totals per item, most requests first (as the tables list them). */
   byModel: ({ model: string } & UsageTotals)[];
-  /** By Gemini key id (masked alongside). */
-  byKey: ({ keyId: string; masked: string } & UsageTotals)[];
-  byAccessKey: ({ accessKeyId: string; name: string } & UsageTotals)[];
+  /** By Gemini key id (masked alongside; null once the key was removed: its history stays). */
+  byKey: ({ keyId: string; masked: string | null } & UsageTotals)[];
+  /** By access key id (its name; null once the key was revoked). */
+  byAccessKey: ({ accessKeyId: string; name: string | null } & UsageTotals)[];
   /** The same three dimensions per bucket, for the charts (the by* lists hold the range totals). */
   breakdown: { model: UsageBreakdown; key: UsageBreakdown; accessKey: UsageBreakdown };
 }
@@ -141,12 +146,35 @@ export type GatewayWarning =
   /** A saved setting (port, listen address, body limit, data folder) applies at the next start. */
   | 'restart_required';
 
+/**
+ * Why the listener is not running, as a code the window words in its language; `listenError` says the
+ * same in English (the log, the tray). Causes without a code have no ListenProblem: the window shows
+ * `listenError` as it is.
+ */
+export type ListenProblem = (
+  | { code: 'port_in_use' | 'port_denied'; port: number }
+  | { code: 'address_unavailable' | 'host_unresolved'; host: string }
+  /** The tray's start guard: saved passwords the system keychain could not decrypt. */
+  | { code: 'secrets_unreadable'; settings: SettingKey[] }
+) & {
+  /** A move to a new address failed and the old listener still serves, at this origin. */
+  stillServing?: string;
+};
+
 export interface GatewayStatus {
   version: string;
   /** null when the listener is stopped or failed to start (the window still works). */
   listening: { host: string; port: number; baseUrl: string } | null;
-  /** Why the listener is not running, e.g. "port 7860 is in use". */
+  /**
+   * HOST_URL when it is set (no trailing slash), else null. Clients are told this address before any
+   * the window works out itself: behind Docker's port mapping or a Space's proxy, the listener's own
+   * address (0.0.0.0:7860, reached as 127.0.0.1) is no address a client elsewhere can use.
+   */
+  publicUrl: string | null;
+  /** Why the listener is not running, e.g. "port 7860 is in use" (English). */
   listenError: string | null;
+  /** The same as a code, when the cause is a known one. */
+  listenProblem: ListenProblem | null;
   startedAt: number;
   uptimeSeconds: number;
   keys: { total: number; active: number; cooling: number; disabled: number };

@@ -15,6 +15,7 @@ import type { RunMode, SettingSpec } from './settings/spec';
 
 export type { EnvFormat, RunMode, SettingGroup, SettingSpec, Text } from './settings/spec';
 export { trustProxySchema } from './settings/server';
+export { COS_REGION_MESSAGE, COS_REGION_PATTERN } from './settings/images';
 
 export const settingSpecs = {
   ...serverSettings,

@@ -133,7 +133,10 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
   const rendererDir = join(appPath, 'dist', 'renderer');
   const adminHost: AdminHost = {
     mode: 'tray',
-    status: () => ({ listening: host.status().listening, listenError: host.status().listenError }),
+    status: () => {
+      const { listening, listenError, listenProblem } = host.status();
+      return { listening, listenError, ...(listenProblem ? { listenProblem } : {}) };
+    },
     settings,
     // Without an OS keychain the secrets sit in plain text: the dashboard says so, not only the log.
     warnings: () => (secrets.warning ? ['secrets_unencrypted'] : []),

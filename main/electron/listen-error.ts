@@ -1,21 +1,38 @@
 /**
- * Why a listener could not start, in words the window and the tray can show as they are
- * (GatewayStatus.listenError), e.g. "port 7860 is in use".
+ * Why a listener could not start: in words the log and the tray show as they are
+ * (GatewayStatus.listenError, e.g. "port 7860 is in use"), and as a code for the window, which words
+ * it in its own language (GatewayStatus.listenProblem). An unknown cause has only the words.
  */
-export function describeListenError(err: unknown, host: string, port: number): string {
+import type { ListenProblem } from '../../shared/admin-dto';
+
+export interface ListenFailure {
+  message: string;
+  problem?: ListenProblem;
+}
+
+export function describeListenError(err: unknown, host: string, port: number): ListenFailure {
   const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
   switch (code) {
     case 'EADDRINUSE':
-      return `port ${port} is in use`;
+      return { message: `port ${port} is in use`, problem: { code: 'port_in_use', port } };
     case 'EACCES':
-      return `permission denied to listen on port ${port}`;
+      return {
+        message: `permission denied to listen on port ${port}`,
+        problem: { code: 'port_denied', port },
+      };
     case 'EADDRNOTAVAIL':
-      return `address ${host} is not available on this computer`;
+      return {
+        message: `address ${host} is not available on this computer`,
+        problem: { code: 'address_unavailable', host },
+      };
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `host name ${host} cannot be resolved`;
+      return {
+        message: `host name ${host} cannot be resolved`,
+        problem: { code: 'host_unresolved', host },
+      };
     default:
-      return err instanceof Error ? err.message : String(err);
+      return { message: err instanceof Error ? err.message : String(err) };
   }
 }
 

@@ -9,11 +9,12 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import type { ListenProblem } from '../../shared/admin-dto';
 import type { Settings } from '../../shared/settings-schema';
 import { exposedPasswordWarning } from '../server/admin/exposed-password';
 import type { GatewayCore } from '../server/core';
 import { createServer as createGatewayServer } from '../server/create-server';
-import { clientBaseUrl, describeListenError } from './listen-error';
+import { clientBaseUrl, describeListenError, type ListenFailure } from './listen-error';
 
 export type ServerState = 'starting' | 'running' | 'stopped' | 'error';
 
@@ -28,6 +29,8 @@ export interface ServerHostStatus {
   state: ServerState;
   listening: ListeningAddress | null;
   listenError: string | null;
+  /** `listenError` as a code the window words in its language (absent for an unknown cause). */
+  listenProblem?: ListenProblem;
   /** True when the start guard refused to listen: `listenError` is its reason, advice included. */
   blocked?: boolean;
 }
@@ -54,7 +57,7 @@ export interface ServerHostOptions {
    * Asked before any listener opens: a reason (shown as `listenError`) means "do not listen now".
    * Asked again after every settings change while it holds the host back.
    */
-  startBlocker?: () => string | null;
+  startBlocker?: () => ListenFailure | null;
 }
 
 /**
@@ -62,6 +65,13 @@ export interface ServerHostOptions {
  * (DATA_DIR also says "restart", but it belongs to the core: it applies at the next launch.)
  */
 const LISTENER_SETTINGS = ['host', 'port', 'maxBodyMb'] as const satisfies readonly (keyof Settings)[];
+
+/** The error part of a status: the English words, and the code when the cause is a known one. */
+const failed = ({ message, problem }: ListenFailure) => ({
+  state: 'error' as const,
+  listenError: message,
+  ...(problem ? { listenProblem: problem } : {}),
+});
 
 export function createServerHost(options: ServerHostOptions): ServerHost {
   const { core } = options;
@@ -97,7 +107,7 @@ export function createServerHost(options: ServerHostOptions): ServerHost {
 
   /** Builds and binds a new listener; on failure it is cleaned up and the reason returned. */
   const open = async (): Promise<
-    { ok: true; server: FastifyInstance; address: ListeningAddress } | { ok: false; error: string }
+    { ok: true; server: FastifyInstance; address: ListeningAddress } | { ok: false; error: ListenFailure }
   > => {
     const { host, port } = core.settings.get();
     let server: FastifyInstance | undefined;
@@ -131,16 +141,16 @@ export function createServerHost(options: ServerHostOptions): ServerHost {
     const blocked = blockReason();
     if (blocked !== null) {
       startCore();
-      core.log.error(`Gemgate could not start its server: ${blocked}.`);
-      set({ state: 'error', listening: null, listenError: blocked, blocked: true });
+      core.log.error(`Gemgate could not start its server: ${blocked.message}.`);
+      set({ ...failed(blocked), listening: null, blocked: true });
       return status;
     }
     set({ state: 'starting', listening: null, listenError: null });
     const result = await open();
     startCore();
     if (!result.ok) {
-      core.log.error(`Gemgate could not start its server: ${result.error}.`);
-      set({ state: 'error', listening: null, listenError: result.error });
+      core.log.error(`Gemgate could not start its server: ${result.error.message}.`);
+      set({ ...failed(result.error), listening: null });
       return status;
     }
     app = result.server;
@@ -183,9 +193,14 @@ export function createServerHost(options: ServerHostOptions): ServerHost {
     const result = await open();
     if (!result.ok) {
       // The old listener keeps serving: better than nothing, and the window says what failed.
-      const error = `${result.error} (still serving on ${oldAddress.baseUrl.replace(/\/v1$/, '')})`;
-      core.log.error(`Gemgate could not move its server: ${error}.`);
-      set({ state: 'error', listening: oldAddress, listenError: error });
+      const stillServing = oldAddress.baseUrl.replace(/\/v1$/, '');
+      const { message, problem } = result.error;
+      const error: ListenFailure = {
+        message: `${message} (still serving on ${stillServing})`,
+        ...(problem ? { problem: { ...problem, stillServing } } : {}),
+      };
+      core.log.error(`Gemgate could not move its server: ${error.message}.`);
+      set({ ...failed(error), listening: oldAddress });
       return status;
     }
     app = result.server;
@@ -203,7 +218,7 @@ export function createServerHost(options: ServerHostOptions): ServerHost {
       // The guard may have lifted (start now) or changed (say what is still missing). Checked when
       // the turn comes: a Stop queued meanwhile wins.
       void serialised(async () =>
-        status.blocked === true && blockReason() !== status.listenError ? doStart() : status,
+        status.blocked === true && blockReason()?.message !== status.listenError ? doStart() : status,
       );
       return;
     }

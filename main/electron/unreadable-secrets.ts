@@ -7,22 +7,26 @@
  * then starts by itself).
  */
 import { settingSpecs, type SettingKey } from '../../shared/settings-schema';
+import type { ListenFailure } from './listen-error';
 
 /** The secrets that keep strangers out of the listener. */
 export const LISTENER_SECRETS = ['password', 'adminPassword'] as const satisfies readonly SettingKey[];
 
 /**
- * Why the listener must stay down, or null. Shown as the listen error (window, tray, log), which
- * reads "Not running: …", hence the lower-case start and no full stop.
+ * Why the listener must stay down, or null. Shown as the listen error (tray, log) in English, which
+ * reads "Not running: …", hence the lower-case start and no full stop; the window words the problem
+ * (the settings it names) in its own language.
  */
-export function unreadableSecretsReason(unreadable: readonly SettingKey[]): string | null {
+export function unreadableSecretsReason(unreadable: readonly SettingKey[]): ListenFailure | null {
   const locked = LISTENER_SECRETS.filter((key) => unreadable.includes(key));
   if (locked.length === 0) return null;
   const names = locked.map((key) => `"${settingSpecs[key].label.en}"`).join(' and ');
   const [settingWord, them] = locked.length > 1 ? ['settings', 'them'] : ['setting', 'it'];
-  return (
-    `the saved ${settingWord} ${names} could not be decrypted (the system keychain may be locked or ` +
-    `unavailable), so the server does not listen: unlock the keychain and restart Gemgate, or set a ` +
-    `new value for ${them} in Settings`
-  );
+  return {
+    message:
+      `the saved ${settingWord} ${names} could not be decrypted (the system keychain may be locked or ` +
+      `unavailable), so the server does not listen: unlock the keychain and restart Gemgate, or set a ` +
+      `new value for ${them} in Settings`,
+    problem: { code: 'secrets_unreadable', settings: [...locked] },
+  };
 }

@@ -4,7 +4,7 @@
  * catalogue entries so clients always see a clear 4xx with a JSON body.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { routedPath } from './access/request-path';
+import { apiDialectOfRequest } from './access/api-dialect';
 import { ApiError, asApiError, toGeminiError, toOpenAIError } from './errors';
 
 interface FastifyLikeError {
@@ -44,8 +44,8 @@ const fromFastify = (thrown: unknown, maxBodyMb: number): ApiError | undefined =
   return undefined;
 };
 
-export const isGeminiDialect = (url: string): boolean =>
-  url.startsWith('/v1beta/') || url.startsWith('/gemini/');
+export const isGeminiDialect = (request: FastifyRequest): boolean =>
+  apiDialectOfRequest(request) === 'gemini';
 
 export const toApiError = (err: unknown, maxBodyMb: number): ApiError =>
   err instanceof ApiError ? err : (fromFastify(err, maxBodyMb) ?? asApiError(err));
@@ -56,5 +56,5 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
   return reply
     .code(error.status)
     .type('application/json; charset=utf-8')
-    .send(isGeminiDialect(routedPath(request)) ? toGeminiError(error) : toOpenAIError(error));
+    .send(isGeminiDialect(request) ? toGeminiError(error) : toOpenAIError(error));
 }

@@ -1,13 +1,17 @@
 /** Small hooks the pages share: loading data, ticking clocks, polling, running actions. */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { AdminError, errorMessage, isUnauthorized } from '../lib/api';
+import { isUnauthorized } from '../lib/api';
+import { errorText } from '../lib/error-text';
 import type { Translate } from '../i18n/index';
 import { useI18n } from './context';
 import { useToast } from './toast';
 
 export interface Loaded<T> {
   data: T | undefined;
+  /** The last load's failure; `data` is then what an earlier load got (stale), if any. */
   error: unknown;
+  /** When `data` was loaded (Date.now()). */
+  loadedAt: number | undefined;
   loading: boolean;
   reload: () => Promise<void>;
   setData(update: (current: T | undefined) => T): void;
@@ -15,7 +19,9 @@ export interface Loaded<T> {
 
 /** Loads on mount and when `deps` change; a late answer of an older load never wins. */
 export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
-  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const [state, setState] = useState<{ data?: T; loadedAt?: number; error?: unknown; loading: boolean }>({
+    loading: true,
+  });
   const generation = useRef(0);
   const loadRef = useRef(load);
   loadRef.current = load;
@@ -25,9 +31,10 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
     setState((s) => ({ ...s, loading: true }));
     try {
       const data = await loadRef.current();
-      if (id === generation.current) setState({ data, loading: false });
+      if (id === generation.current) setState({ data, loadedAt: Date.now(), loading: false });
     } catch (error) {
-      if (id === generation.current) setState((s) => ({ data: s.data, error, loading: false }));
+      // The last data stays (a page keeps showing it, marked stale) until a load succeeds again.
+      if (id === generation.current) setState((s) => ({ ...s, error, loading: false }));
     }
   }, []);
 
@@ -38,11 +45,19 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
   // Answers arriving after unmount are dropped.
   useEffect(() => () => void (generation.current += 1), []);
 
+  // An action's answer (a fresh list from the server) is current data: no longer stale.
   const setData = useCallback((update: (current: T | undefined) => T) => {
-    setState((s) => ({ ...s, data: update(s.data) }));
+    setState((s) => ({ ...s, data: update(s.data), error: undefined, loadedAt: Date.now() }));
   }, []);
 
-  return { data: state.data, error: state.error, loading: state.loading, reload, setData };
+  return {
+    data: state.data,
+    error: state.error,
+    loadedAt: state.loadedAt,
+    loading: state.loading,
+    reload,
+    setData,
+  };
 }
 
 /** The current time, refreshed every `ms` (countdowns, uptime, "5 minutes ago"). */
@@ -67,11 +82,7 @@ export function usePolling(fn: () => unknown, ms: number): void {
   }, [ms]);
 }
 
-export function describeError(err: unknown, t: Translate): string {
-  if (err instanceof AdminError && err.code === 'network_error')
-    return t('error.network', { message: err.message });
-  return errorMessage(err);
-}
+export const describeError = (err: unknown, t: Translate): string => errorText(err, t);
 
 /**
  * Runs a user action: `busy` names the running one (so only its button shows progress), failures

@@ -1,7 +1,8 @@
 /**
  * The create / edit dialog of access keys: drafts as the inputs hold them (numbers as text, the
  * expiry as a date input's yyyy-mm-dd), turned into the contract's input or patch and validated by
- * its own zod schemas. An empty limit means "none", an empty date "never".
+ * its own zod schemas, whose messages the dialog words in the window's language. An empty limit means
+ * "none", an empty date "never".
  */
 import type { z } from 'zod';
 import {
@@ -11,6 +12,7 @@ import {
   type AccessKeyInput,
   type AccessKeyPatch,
 } from '../../shared/admin-contract';
+import { issueMessage, type ValidationMessage } from './validation';
 
 export interface AccessKeyDraft {
   name: string;
@@ -23,7 +25,7 @@ export interface AccessKeyDraft {
   resetUsage: boolean;
 }
 
-export type DraftErrors = Partial<Record<keyof AccessKeyDraft, string>>;
+export type DraftErrors = Partial<Record<keyof AccessKeyDraft, ValidationMessage>>;
 export type Checked<T> = { ok: true; value: T } | { ok: false; errors: DraftErrors };
 
 export const emptyDraft = (): AccessKeyDraft => ({
@@ -74,7 +76,7 @@ function check<T>(schema: z.ZodType<T>, value: unknown): Checked<T> {
   for (const issue of result.error.issues) {
     const name = String(issue.path[0] ?? 'name');
     const field = FIELD_OF[name] ?? (name as keyof AccessKeyDraft);
-    errors[field] ??= issue.message;
+    errors[field] ??= issueMessage(issue);
   }
   return { ok: false, errors };
 }

@@ -84,7 +84,7 @@ function httpTransport(env: BrowserEnv): Transport {
     onUnauthorized: () => signOut('expired'),
   });
 
-  const subscribeLogs: SubscribeLogs = (listener) =>
+  const subscribeLogs: SubscribeLogs = (listener, onConnection) =>
     subscribeLogStream(
       {
         url: () => {
@@ -98,6 +98,7 @@ function httpTransport(env: BrowserEnv): Transport {
         clearTimeout: env.clearTimeout,
       },
       listener,
+      onConnection,
     );
 
   const auth: HttpAuth = {

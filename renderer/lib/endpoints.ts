@@ -10,26 +10,38 @@ export interface ClientEndpoints {
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '[::]', '::']);
 
 /**
- * The URLs a client should use. A listener on 0.0.0.0 / :: is reachable on every address, but no
- * client can connect to "0.0.0.0": in the web admin the address the browser used is the one that
- * works (e.g. the Space's https URL), on the desktop the loopback address.
+ * The listener's own origin as a client on this computer reaches it: a listener on 0.0.0.0 / :: is
+ * reachable on every address, but no client can connect to "0.0.0.0", so loopback stands in for it.
  */
-export function clientEndpoints(baseUrl: string, pageOrigin: string | null): ClientEndpoints {
-  let origin = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+export function listenerOrigin(baseUrl: string): string {
+  const origin = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   try {
     const url = new URL(origin);
-    if (WILDCARD_HOSTS.has(url.hostname)) {
-      if (pageOrigin !== null) origin = pageOrigin;
-      else {
-        url.hostname = '127.0.0.1';
-        origin = url.origin;
-      }
-    } else {
-      origin = url.origin + url.pathname.replace(/\/+$/, '');
-    }
+    if (!WILDCARD_HOSTS.has(url.hostname)) return url.origin + url.pathname.replace(/\/+$/, '');
+    url.hostname = '127.0.0.1';
+    return url.origin;
   } catch {
-    // not a URL: shown as reported
+    return origin; // not a URL: shown as reported
   }
+}
+
+export interface EndpointSources {
+  /** GatewayStatus.listening.baseUrl: the listener's address, wildcard binds already on loopback. */
+  baseUrl: string;
+  /** GatewayStatus.publicUrl: HOST_URL, when it is set. */
+  publicUrl: string | null;
+  /** The web admin: the origin (and path prefix) the browser reached the gateway at. Desktop: null. */
+  pageOrigin: string | null;
+}
+
+/**
+ * The URLs a client should use: HOST_URL when the owner set one; else, in the web admin, the address
+ * the browser used — the one that works through Docker's port mapping or a Space's proxy, where the
+ * listener only knows its 0.0.0.0:7860 inside the container; else (the desktop window, on this
+ * computer) the listener itself.
+ */
+export function clientEndpoints({ baseUrl, publicUrl, pageOrigin }: EndpointSources): ClientEndpoints {
+  const origin = publicUrl?.replace(/\/+$/, '') || pageOrigin?.replace(/\/+$/, '') || listenerOrigin(baseUrl);
   return { origin, v1: `${origin}/v1` };
 }
 

@@ -2,7 +2,8 @@
  * Live log entries over Server-Sent Events for the web admin. EventSource reconnects by itself after
  * network errors; entries published meanwhile are fetched with getLogs(lastId) when it reopens. An
  * HTTP error (expired session, server restart) closes it for good: the session is checked (a 401
- * signs the window out) and a new stream is opened with backoff.
+ * signs the window out) and a new stream is opened with backoff. Either way the subscriber hears that
+ * the stream is down, and again when it is back, so the view can say it is not live meanwhile.
  */
 import type { LogEntry } from '../../shared/admin-dto';
 
@@ -55,6 +56,7 @@ const RETRY_MS = [1_000, 3_000, 10_000, 30_000];
 export function subscribeLogStream(
   options: LogStreamOptions,
   listener: (entry: LogEntry) => void,
+  onConnection: (live: boolean) => void = () => undefined,
 ): () => void {
   let source: { close(): void } | null = null;
   let timer: unknown = null;
@@ -62,6 +64,13 @@ export function subscribeLogStream(
   let lastId = -1;
   let opens = 0;
   let failures = 0;
+  let live: boolean | null = null;
+  // Said once per change: EventSource reports every failed retry as another error.
+  const setLive = (next: boolean) => {
+    if (next === live || stopped) return;
+    live = next;
+    onConnection(next);
+  };
 
   // Duplicates (a backfill overlapping the live stream) are the listener's to drop (mergeLogs):
   // the IPC transport can deliver them too, and ids are only compared here to know where to resume.
@@ -78,6 +87,7 @@ export function subscribeLogStream(
       open() {
         failures = 0;
         opens += 1;
+        setLive(true);
         if (opens > 1 && lastId >= 0) {
           options.backfill(lastId).then(
             (entries) => entries.forEach(deliver),
@@ -90,7 +100,9 @@ export function subscribeLogStream(
         if (entry) deliver(entry);
       },
       error(closed) {
-        if (!closed || stopped) return;
+        if (stopped) return;
+        setLive(false);
+        if (!closed) return; // EventSource reconnects by itself
         es.close();
         const delay = RETRY_MS[Math.min(failures, RETRY_MS.length - 1)] ?? 30_000;
         failures += 1;

@@ -3,12 +3,30 @@
  * field per setting, the input chosen from the zod type, validation by the setting's own schema.
  * Inputs hold drafts (text as typed, booleans for switches); only drafts that differ from what the
  * form started from are sent, and a secret still showing SECRET_MASK is left out (= unchanged).
+ * A blank number or text field stands for the setting's default, as a blank environment variable
+ * does (a blank secret is the empty value: clearing a password must not set "123").
  */
 import { z } from 'zod';
 import { SECRET_MASK, type SettingsPatch, type SettingsView } from '../../shared/admin-contract';
-import { settingKeys, settingSpecs, type SettingGroup, type SettingKey } from '../../shared/settings-schema';
+import {
+  defaultFor,
+  settingKeys,
+  settingSpecs,
+  type RunMode,
+  type SettingGroup,
+  type SettingKey,
+} from '../../shared/settings-schema';
+import { issueMessage, type ValidationMessage } from './validation';
 
 export type FieldKind = 'enum' | 'boolean' | 'number' | 'text' | 'list';
+
+/**
+ * When a saved change takes effect where the form runs: `now`; `listener` (the tray moves its
+ * listener); `next-start` (nothing restarts here: headless never moves its listener, and DATA_DIR
+ * waits for the next start everywhere); `deployment` (headless: only the deployment sets it, the form
+ * shows it read-only).
+ */
+export type Applies = 'now' | 'listener' | 'next-start' | 'deployment';
 
 export interface SettingField {
   key: SettingKey;
@@ -16,8 +34,9 @@ export interface SettingField {
   kind: FieldKind;
   env: string;
   secret: boolean;
-  /** Saving it restarts the listener (host, port…). */
-  restart: boolean;
+  applies: Applies;
+  /** The default this mode has, as a draft: what a blank number or text field stands for. */
+  blankDefault?: string;
   options?: readonly string[];
   min?: number;
   max?: number;
@@ -41,7 +60,14 @@ export const MANAGED_ELSEWHERE: readonly SettingKey[] = ['geminiApiKeys'];
 const bound = (v: number | null | undefined): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) && Math.abs(v) < Number.MAX_SAFE_INTEGER ? v : undefined;
 
-export function fieldOf(key: SettingKey): SettingField {
+export function appliesOf(key: SettingKey, mode: RunMode): Applies {
+  const spec = settingSpecs[key];
+  if (mode === 'headless' && spec.setByDeployment === true) return 'deployment';
+  if (spec.restart === 'listener') return mode === 'tray' ? 'listener' : 'next-start';
+  return spec.restart === 'start' ? 'next-start' : 'now';
+}
+
+export function fieldOf(key: SettingKey, mode: RunMode): SettingField {
   const spec = settingSpecs[key];
   const schema: z.ZodType = spec.schema;
   const base = {
@@ -49,8 +75,9 @@ export function fieldOf(key: SettingKey): SettingField {
     group: spec.group,
     env: spec.env,
     secret: spec.secret === true,
-    restart: spec.restart === true,
+    applies: appliesOf(key, mode),
   };
+  const fallback: unknown = defaultFor(key, mode);
   if (schema instanceof z.ZodEnum) return { ...base, kind: 'enum', options: schema.options.map(String) };
   if (schema instanceof z.ZodBoolean) return { ...base, kind: 'boolean' };
   if (schema instanceof z.ZodNumber) {
@@ -60,10 +87,16 @@ export function fieldOf(key: SettingKey): SettingField {
       min: bound(schema.minValue),
       max: bound(schema.maxValue),
       step: schema.isInt ? 1 : 'any',
+      ...(typeof fallback === 'number' ? { blankDefault: String(fallback) } : {}),
     };
   }
   if (schema instanceof z.ZodArray) return { ...base, kind: 'list' };
-  return { ...base, kind: 'text' };
+  return {
+    ...base,
+    kind: 'text',
+    // An empty default needs no filling in: blank already is the default.
+    ...(!base.secret && typeof fallback === 'string' && fallback !== '' ? { blankDefault: fallback } : {}),
+  };
 }
 
 export interface FormSection {
@@ -71,12 +104,12 @@ export interface FormSection {
   fields: SettingField[];
 }
 
-export const formSections = (): FormSection[] =>
+export const formSections = (mode: RunMode): FormSection[] =>
   SETTING_GROUPS.map((group) => ({
     group,
     fields: settingKeys
       .filter((k) => settingSpecs[k].group === group && !MANAGED_ELSEWHERE.includes(k))
-      .map(fieldOf),
+      .map((k) => fieldOf(k, mode)),
   }));
 
 export type Draft = string | boolean;
@@ -124,6 +157,10 @@ export function revealedDraft(field: SettingField, revealed: string): Draft {
 
 /** The value a draft stands for (what the schema validates and the patch carries). */
 export function parseDraft(field: SettingField, draft: Draft): unknown {
+  const blank = String(draft).trim() === '';
+  if (blank && field.blankDefault !== undefined && field.blankDefault.trim() !== '') {
+    return parseDraft(field, field.blankDefault);
+  }
   switch (field.kind) {
     case 'boolean':
       return draft === true;
@@ -142,7 +179,8 @@ export function parseDraft(field: SettingField, draft: Draft): unknown {
 }
 
 export interface FieldError {
-  message: string;
+  /** Worded by the window in its language (validation.ts). */
+  message: ValidationMessage;
   /** 1-based line of a list item the message is about. */
   line?: number;
 }
@@ -152,10 +190,11 @@ export function validateDraft(field: SettingField, draft: Draft): FieldError | n
   if (field.secret && draft === SECRET_MASK) return null;
   const result = settingSpecs[field.key].schema.safeParse(parseDraft(field, draft));
   if (result.success) return null;
-  const issue = result.error.issues[0];
-  const index = issue?.path[0];
+  const [issue] = result.error.issues;
+  if (!issue) return null;
+  const index = issue.path[0];
   return {
-    message: issue?.message ?? 'Invalid value',
+    message: issueMessage(issue),
     ...(field.kind === 'list' && typeof index === 'number' ? { line: index + 1 } : {}),
   };
 }
@@ -184,5 +223,6 @@ export function buildPatch(
   return patch;
 }
 
-export const restartsListener = (patch: SettingsPatch): boolean =>
-  Object.keys(patch).some((k) => settingSpecs[k as SettingKey].restart === true);
+/** Whether saving the patch restarts the listener (the tray's host, port or body limit). */
+export const restartsListener = (patch: SettingsPatch, fields: readonly SettingField[]): boolean =>
+  fields.some((f) => f.applies === 'listener' && Object.hasOwn(patch, f.key));

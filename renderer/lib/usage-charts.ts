@@ -47,17 +47,26 @@ export function tableOrder(report: UsageReport, dimension: BreakdownDimension): 
   }
 }
 
+/**
+ * An item's name as the tables and legends show it. The server names a removed Gemini key or a
+ * revoked access key null, for the window to say so in its own language.
+ */
+export function itemName(dimension: BreakdownDimension, label: string | null, t: Translate): string {
+  if (label !== null) return label;
+  return t(dimension === 'accessKey' ? 'usage.revokedAccessKey' : 'usage.removedKey');
+}
+
 export function breakdownSeries(
   report: UsageReport,
   dimension: BreakdownDimension,
   metric: UsageMetric,
-  otherLabel: string,
+  t: Translate,
 ): ChartSeries[] {
   const lines = report.breakdown[dimension][metric];
   const items = lines.filter((line) => !line.other).map((line) => line.id);
   const colors = assignColors(items, tableOrder(report, dimension));
   return lines.map((line) => ({
-    label: line.other ? otherLabel : line.label,
+    label: line.other ? t('usage.other') : itemName(dimension, line.label, t),
     values: line.values,
     color: line.other ? OTHER_COLOR : (colors.get(line.id) ?? OTHER_COLOR),
     total: line.total,

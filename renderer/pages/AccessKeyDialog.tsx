@@ -16,6 +16,7 @@ import {
   type AccessKeyDraft,
   type DraftErrors,
 } from '../lib/access-key-form';
+import { messageText } from '../lib/validation';
 
 interface Props {
   /** The key being edited; absent to create one. */
@@ -115,8 +116,8 @@ export function AccessKeyDialog({ editing, onDone }: Props) {
           </p>
         )}
         {error && (
-          <p class="field-error" id={`${id}-error`}>
-            {error}
+          <p class="field-error" id={`${id}-error`} data-testid={`access-error-${name}`}>
+            {messageText(error, t)}
           </p>
         )}
       </div>

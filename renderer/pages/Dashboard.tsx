@@ -6,10 +6,13 @@ import { Banner } from '../components/Banner';
 import { CopyButton } from '../components/CopyButton';
 import { Page } from '../components/Page';
 import { SecretValue } from '../components/SecretValue';
+import { StaleBanner } from '../components/StaleBanner';
 import { ErrorState, Loading } from '../components/States';
 import { Switch } from '../components/Switch';
 import type { MessageKey } from '../i18n/index';
+import { apiBaseOf } from '../lib/api-http';
 import { clientEndpoints, openaiSnippet, type ClientEndpoints } from '../lib/endpoints';
+import { listenErrorText } from '../lib/listen-problem';
 import { SECRET_MASK } from '../../shared/admin-contract';
 
 const DANGER: ReadonlySet<GatewayWarning> = new Set(['default_password_exposed', 'server_not_running']);
@@ -21,15 +24,16 @@ const FIX_PAGE: Partial<Record<GatewayWarning, ['settings' | 'keys', MessageKey]
 };
 
 function Warnings({ status }: { status: GatewayStatus }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const listenError = listenErrorText(status, t, lang);
   return (
     <>
       {status.warnings.map((warning) => {
         const fix = FIX_PAGE[warning];
         const text =
           warning === 'server_not_running'
-            ? status.listenError
-              ? t('warning.server_not_running', { error: status.listenError })
+            ? listenError
+              ? t('warning.server_not_running', { error: listenError })
               : t('warning.serverStopped')
             : t(`warning.${warning}`, { host: status.listening?.host ?? '' });
         return (
@@ -51,19 +55,33 @@ function Warnings({ status }: { status: GatewayStatus }) {
   );
 }
 
-function StatusCard({ status, fetchedAt }: { status: GatewayStatus; fetchedAt: number }) {
+/** `stale`: the gateway stopped answering; what it said last is no news of its state now. */
+function StatusCard({
+  status,
+  fetchedAt,
+  stale,
+}: {
+  status: GatewayStatus;
+  fetchedAt: number;
+  stale: boolean;
+}) {
   const { t, fmt } = useI18n();
   const now = useNow(1000);
   const uptime = status.uptimeSeconds + Math.max(0, (now - fetchedAt) / 1000);
   const { keys } = status;
+  const [stateClass, stateText] = stale
+    ? ['badge-warning', t('dashboard.unreachable')]
+    : status.listening
+      ? ['badge-ok', t('dashboard.running')]
+      : ['badge-danger', t('dashboard.stopped')];
   return (
     <section class="card" aria-labelledby="status-title" data-testid="status-card">
       <h2 id="status-title">{t('dashboard.server')}</h2>
       <dl class="facts">
         <dt>{t('dashboard.state')}</dt>
         <dd>
-          <span class={`badge ${status.listening ? 'badge-ok' : 'badge-danger'}`} data-testid="server-state">
-            {status.listening ? t('dashboard.running') : t('dashboard.stopped')}
+          <span class={`badge ${stateClass}`} data-testid="server-state">
+            {stateText}
           </span>
         </dd>
         <dt>{t('dashboard.address')}</dt>
@@ -71,7 +89,7 @@ function StatusCard({ status, fetchedAt }: { status: GatewayStatus; fetchedAt: n
           {status.listening ? `${status.listening.host}:${status.listening.port}` : '—'}
         </dd>
         <dt>{t('dashboard.uptime')}</dt>
-        <dd>{status.listening ? fmt.duration(uptime) : '—'}</dd>
+        <dd data-testid="uptime">{status.listening && !stale ? fmt.duration(uptime) : '—'}</dd>
         <dt>{t('dashboard.version')}</dt>
         <dd data-testid="version">{status.version}</dd>
         <dt>{t('dashboard.mode')}</dt>
@@ -234,9 +252,15 @@ export function DashboardPage() {
   const password = () => admin.revealSecret('password');
 
   const data = status.data;
+  const stale = data !== undefined && status.error !== undefined;
   const endpoints =
     data?.status.listening &&
-    clientEndpoints(data.status.listening.baseUrl, kind === 'http' ? location.origin : null);
+    clientEndpoints({
+      baseUrl: data.status.listening.baseUrl,
+      publicUrl: data.status.publicUrl,
+      // The web admin: the address this browser reached the gateway at (behind any path prefix).
+      pageOrigin: kind === 'http' ? location.origin + apiBaseOf(location.pathname) : null,
+    });
 
   return (
     <Page name="dashboard" title={t('dashboard.title')}>
@@ -244,9 +268,10 @@ export function DashboardPage() {
       {!data && status.error === undefined && <Loading />}
       {data && (
         <>
+          {stale && <StaleBanner error={status.error} since={data.at} />}
           <Warnings status={data.status} />
           <div class="cards">
-            <StatusCard status={data.status} fetchedAt={data.at} />
+            <StatusCard status={data.status} fetchedAt={data.at} stale={stale} />
             {endpoints && <ConnectionCard endpoints={endpoints} password={password} />}
             <DesktopCard running={data.status.listening !== null} onChanged={() => void status.reload()} />
           </div>

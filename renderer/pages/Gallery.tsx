@@ -8,7 +8,7 @@ import { CopyButton } from '../components/CopyButton';
 import { Dialog, useConfirm } from '../components/Dialog';
 import { Page } from '../components/Page';
 import { ErrorState, Loading } from '../components/States';
-import { clientEndpoints, imageSrc } from '../lib/endpoints';
+import { imageSrc, listenerOrigin } from '../lib/endpoints';
 
 const PAGE_SIZE = 48;
 
@@ -104,7 +104,7 @@ export function GalleryPage() {
   const storage = useLoad(() => admin.imageStorage(), []);
   // In Electron the page is a file:// URL: relative image URLs resolve against the gateway.
   const gateway = useLoad(async () => (kind === 'ipc' ? (await admin.getStatus()).listening : null), []);
-  const gatewayOrigin = gateway.data ? clientEndpoints(gateway.data.baseUrl, null).origin : null;
+  const gatewayOrigin = gateway.data ? listenerOrigin(gateway.data.baseUrl) : null;
   const srcOf = (image: GalleryImage) => imageSrc(image.url, gatewayOrigin, location.href);
 
   const loadPage = useCallback(

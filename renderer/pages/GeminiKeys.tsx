@@ -5,6 +5,7 @@ import { useI18n, useTransport } from '../app/context';
 import { useAction, useLoad, useNow, usePolling } from '../app/hooks';
 import { useToast } from '../app/toast';
 import { useConfirm } from '../components/Dialog';
+import { StaleBanner } from '../components/StaleBanner';
 import { ErrorState, Loading } from '../components/States';
 
 function AddKeys({ onAdded }: { onAdded: () => void }) {
@@ -150,6 +151,9 @@ export function GeminiKeys() {
       </header>
       <AddKeys onAdded={() => void keys.reload()} />
       {!keys.data && keys.error !== undefined && <ErrorState error={keys.error} onRetry={keys.reload} />}
+      {keys.data && keys.error !== undefined && keys.loadedAt !== undefined && (
+        <StaleBanner error={keys.error} since={keys.loadedAt} />
+      )}
       {!keys.data && keys.error === undefined && <Loading />}
       {keys.data && keys.data.length === 0 && <p class="muted">{t('keys.none')}</p>}
       {keys.data && keys.data.length > 0 && (

@@ -2,12 +2,14 @@
  * Live log tail: the entries the gateway kept (getLogs), then the live subscription. Incoming lines
  * are batched (a busy gateway logs hundreds per second) and the list is bounded (LOG_CAPACITY).
  * While paused, new lines wait in a bounded queue; the view follows the bottom only when the user
- * is there, so reading older lines is not interrupted.
+ * is there, so reading older lines is not interrupted. While the live stream is down (it reconnects
+ * by itself) a line says so: a quiet list would otherwise look like a quiet gateway.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LogEntry } from '../../shared/admin-dto';
 import { useI18n, useTransport } from '../app/context';
 import { useAction } from '../app/hooks';
+import { Banner } from '../components/Banner';
 import { CopyButton } from '../components/CopyButton';
 import { Page } from '../components/Page';
 import { ErrorState } from '../components/States';
@@ -61,6 +63,7 @@ export function LogsPage() {
   const { busy, run } = useAction();
   const [entries, setEntries] = useState<readonly LogEntry[]>([]);
   const [loadError, setLoadError] = useState<unknown>(undefined);
+  const [streamDown, setStreamDown] = useState(false);
   const [paused, setPaused] = useState(false);
   const [waiting, setWaiting] = useState(0);
   const [level, setLevel] = useState<LevelFilter>('all');
@@ -75,10 +78,14 @@ export function LogsPage() {
   useEffect(() => {
     // Subscribe first, then load what the gateway kept: nothing falls between the two, and
     // mergeLogs drops what both delivered.
-    const unsubscribe = subscribeLogs((entry) => {
-      // Bounded even while paused: the oldest waiting lines would fall off the list anyway.
-      if (queue.current.push(entry) > LOG_CAPACITY) queue.current.shift();
-    });
+    setStreamDown(false);
+    const unsubscribe = subscribeLogs(
+      (entry) => {
+        // Bounded even while paused: the oldest waiting lines would fall off the list anyway.
+        if (queue.current.push(entry) > LOG_CAPACITY) queue.current.shift();
+      },
+      (live) => setStreamDown(!live),
+    );
     const flush = () => {
       if (pausedRef.current) {
         setWaiting(queue.current.length);
@@ -195,6 +202,11 @@ export function LogsPage() {
       </div>
       {loadError !== undefined && (
         <ErrorState error={loadError} onRetry={() => setGeneration((g) => g + 1)} />
+      )}
+      {streamDown && (
+        <Banner kind="warning" testId="logs-reconnecting">
+          {t('logs.reconnecting')}
+        </Banner>
       )}
       <div
         class="log-list"

@@ -4,18 +4,23 @@
  * the gateway stays unreachable the notice says where to look.
  */
 import { useEffect, useState } from 'preact/hooks';
+import type { GatewayStatus } from '../../shared/admin-dto';
 import { useI18n, useTransport } from '../app/context';
 import { Banner } from '../components/Banner';
+import { listenErrorText } from '../lib/listen-problem';
 
+/** `failed`: the status that says why (worded at render time, in the current language), or null. */
 type Phase =
-  { kind: 'waiting' } | { kind: 'listening'; address: string } | { kind: 'failed'; reason: string | null };
+  | { kind: 'waiting' }
+  | { kind: 'listening'; address: string }
+  | { kind: 'failed'; status: GatewayStatus | null };
 
 const POLL_MS = 1000;
 const MAX_POLLS = 20;
 
 export function RestartNotice() {
   const { admin } = useTransport();
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [phase, setPhase] = useState<Phase>({ kind: 'waiting' });
 
   useEffect(() => {
@@ -31,11 +36,11 @@ export function RestartNotice() {
             address: `${status.listening.host}:${status.listening.port}`,
           });
         }
-        if (status.listenError) return setPhase({ kind: 'failed', reason: status.listenError });
+        if (status.listenError) return setPhase({ kind: 'failed', status });
       } catch {
         // the listener is down for a moment (or moved): keep polling
       }
-      if (polls >= MAX_POLLS) return setPhase({ kind: 'failed', reason: null });
+      if (polls >= MAX_POLLS) return setPhase({ kind: 'failed', status: null });
       timer = setTimeout(() => void poll(), POLL_MS);
     };
     timer = setTimeout(() => void poll(), POLL_MS);
@@ -56,9 +61,10 @@ export function RestartNotice() {
       </Banner>
     );
   }
+  const reason = phase.status && listenErrorText(phase.status, t, lang);
   return (
     <Banner kind="danger" testId="restart-notice">
-      {phase.reason ? t('settings.restartFailed', { error: phase.reason }) : t('settings.restartUnreachable')}
+      {reason ? t('settings.restartFailed', { error: reason }) : t('settings.restartUnreachable')}
     </Banner>
   );
 }

@@ -1,8 +1,14 @@
-/** One generated settings field: label and help from the schema, the input chosen by the field kind. */
+/**
+ * One generated settings field: label and help from the schema, the input chosen by the field kind,
+ * a badge for when a change applies (or, headless, that only the deployment sets it: then the input
+ * is read-only).
+ */
 import { settingSpecs } from '../../shared/settings-schema';
 import { useI18n } from '../app/context';
 import { Switch } from '../components/Switch';
-import type { Draft, FieldError, SettingField } from '../lib/settings-form';
+import type { MessageKey } from '../i18n/index';
+import type { Applies, Draft, FieldError, SettingField } from '../lib/settings-form';
+import { messageText } from '../lib/validation';
 
 export interface FieldState {
   draft: Draft;
@@ -23,14 +29,26 @@ interface Props {
   onReset?: () => void;
 }
 
+/** The badge (and its tooltip) of each way a change applies; none when it applies at once. */
+const APPLIES_BADGES: Partial<Record<Applies, [MessageKey, MessageKey]>> = {
+  listener: ['settings.restartBadge', 'settings.restartHint'],
+  'next-start': ['settings.nextStartBadge', 'settings.nextStartHint'],
+  deployment: ['settings.deploymentBadge', 'settings.deploymentHint'],
+};
+
 function Input({ field, state, onChange, describedBy }: Props & { describedBy: string }) {
+  const { t } = useI18n();
   const id = `setting-${field.key}`;
+  const readOnly = field.applies === 'deployment';
   const common = {
     id,
     'aria-describedby': describedBy,
     'aria-invalid': state.error !== null,
     'data-testid': `setting-input-${field.key}`,
   };
+  // What a blank field stands for (parseDraft), shown where the value would be.
+  const placeholder =
+    field.blankDefault && !readOnly ? t('settings.defaultValue', { value: field.blankDefault }) : undefined;
   const text = typeof state.draft === 'string' ? state.draft : '';
   switch (field.kind) {
     case 'boolean':
@@ -63,6 +81,8 @@ function Input({ field, state, onChange, describedBy }: Props & { describedBy: s
           max={field.max}
           step={field.step}
           value={text}
+          placeholder={placeholder}
+          readOnly={readOnly}
           onInput={(e) => onChange(e.currentTarget.value)}
         />
       );
@@ -74,6 +94,7 @@ function Input({ field, state, onChange, describedBy }: Props & { describedBy: s
           spellcheck={false}
           autoComplete="off"
           value={text}
+          readOnly={readOnly}
           onInput={(e) => onChange(e.currentTarget.value)}
         />
       );
@@ -86,6 +107,8 @@ function Input({ field, state, onChange, describedBy }: Props & { describedBy: s
           autoComplete={field.secret ? 'new-password' : 'off'}
           spellcheck={false}
           value={text}
+          placeholder={placeholder}
+          readOnly={readOnly}
           onInput={(e) => onChange(e.currentTarget.value)}
         />
       );
@@ -99,6 +122,7 @@ export function SettingFieldView(props: Props) {
   const helpId = `setting-${field.key}-help`;
   const errorId = `setting-${field.key}-error`;
   const describedBy = state.error ? `${helpId} ${errorId}` : helpId;
+  const badge = APPLIES_BADGES[field.applies];
 
   return (
     <div
@@ -107,9 +131,14 @@ export function SettingFieldView(props: Props) {
     >
       <div class="field-label">
         <label for={`setting-${field.key}`}>{spec.label[lang]}</label>
-        {field.restart && (
-          <span class="badge badge-info" title={t('settings.restartHint')}>
-            {t('settings.restartBadge')}
+        {badge && (
+          <span
+            class="badge badge-info"
+            title={t(badge[1], { env: field.env })}
+            data-testid={`setting-applies-${field.key}`}
+            data-applies={field.applies}
+          >
+            {t(badge[0])}
           </span>
         )}
         {state.changed && <span class="badge badge-accent">{t('settings.modified')}</span>}
@@ -131,6 +160,7 @@ export function SettingFieldView(props: Props) {
       </div>
       <p class="field-help" id={helpId}>
         {spec.help[lang]}
+        {field.applies === 'deployment' && ` ${t('settings.deploymentHint', { env: field.env })}`}
         {field.kind === 'list' && ` ${t('settings.listHint')}`}
         {field.secret && ` ${t('settings.secretHint')}`}
         <span class="field-source">
@@ -157,8 +187,11 @@ export function SettingFieldView(props: Props) {
       {state.error && (
         <p class="field-error" id={errorId} data-testid={`setting-error-${field.key}`}>
           {state.error.line !== undefined
-            ? t('settings.lineError', { line: state.error.line, message: state.error.message })
-            : state.error.message}
+            ? t('settings.lineError', {
+                line: state.error.line,
+                message: messageText(state.error.message, t),
+              })
+            : messageText(state.error.message, t)}
         </p>
       )}
     </div>

@@ -35,7 +35,7 @@ function SettingsForm({ initial, headless }: FormProps) {
   const { t } = useI18n();
   const notify = useToast();
   const { busy, run } = useAction();
-  const sections = useMemo(formSections, []);
+  const sections = useMemo(() => formSections(headless ? 'headless' : 'tray'), [headless]);
   const fields = useMemo(() => sections.flatMap((s) => s.fields), [sections]);
 
   const [view, setView] = useState(initial);
@@ -160,7 +160,7 @@ function SettingsForm({ initial, headless }: FormProps) {
       <div class="save-bar" role="region" aria-label={t('settings.saveBar')}>
         <span class="muted" aria-live="polite">
           {changed.length > 0 ? t('settings.unsaved', { count: changed.length }) : t('settings.allSaved')}
-          {restartsListener(patch) && ` · ${t('settings.restartHint')}`}
+          {restartsListener(patch, fields) && ` · ${t('settings.restartHint')}`}
         </span>
         <button
           type="button"

@@ -3,7 +3,7 @@
  * per model, key and access key, and the exact numbers in tables below.
  */
 import { useMemo, useState } from 'preact/hooks';
-import type { UsageRange, UsageReport } from '../../shared/admin-dto';
+import type { UsageMetric, UsageRange, UsageReport } from '../../shared/admin-dto';
 import { useI18n, useTransport } from '../app/context';
 import { useLoad } from '../app/hooks';
 import { Page } from '../components/Page';
@@ -16,7 +16,13 @@ import { UsageTables, UsageTotalsTiles } from './UsageTables';
 
 const RANGES: readonly UsageRange[] = ['24h', '7d', '30d'];
 
-function Report({ report }: { report: UsageReport }) {
+interface ReportProps {
+  report: UsageReport;
+  metric: UsageMetric;
+  onMetric: (metric: UsageMetric) => void;
+}
+
+function Report({ report, metric, onMetric }: ReportProps) {
   const { t } = useI18n();
   const hourly = report.range === '24h';
   const times = useMemo(() => report.series.map((b) => b.start), [report]);
@@ -43,17 +49,31 @@ function Report({ report }: { report: UsageReport }) {
           testId="chart-tokens"
         />
       </div>
-      <UsageBreakdown report={report} times={times} />
+      <UsageBreakdown report={report} times={times} metric={metric} onMetric={onMetric} />
       <UsageTables report={report} />
     </>
   );
 }
 
-export function UsagePage() {
+/**
+ * One period's report, mounted afresh for each period (keyed by it): while a period loads, or when
+ * its load failed, nothing of the period shown before stays on the page under the new name.
+ */
+function PeriodReport({ range, ...props }: { range: UsageRange } & Omit<ReportProps, 'report'>) {
   const { admin } = useTransport();
+  const usage = useLoad(() => admin.getUsage(range), []);
+  if (usage.data) return <Report report={usage.data} {...props} />;
+  if (usage.error !== undefined && !usage.loading) {
+    return <ErrorState error={usage.error} onRetry={usage.reload} />;
+  }
+  return <Loading />;
+}
+
+export function UsagePage() {
   const { t } = useI18n();
   const [range, setRange] = useState<UsageRange>('24h');
-  const usage = useLoad(() => admin.getUsage(range), [range]);
+  // Kept while the period changes: only the report is replaced.
+  const [metric, setMetric] = useState<UsageMetric>('requests');
 
   return (
     <Page
@@ -70,13 +90,7 @@ export function UsagePage() {
         />
       }
     >
-      {usage.data ? (
-        <Report report={usage.data} />
-      ) : usage.error !== undefined ? (
-        <ErrorState error={usage.error} onRetry={usage.reload} />
-      ) : (
-        <Loading />
-      )}
+      <PeriodReport key={range} range={range} metric={metric} onMetric={setMetric} />
     </Page>
   );
 }

@@ -2,7 +2,7 @@
  * The Usage page's breakdown: requests or tokens over the range per model, per Gemini key (masked)
  * and per access key, one line per item (the server keeps the heaviest and sums the rest as "other").
  */
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
 import type { UsageMetric, UsageReport } from '../../shared/admin-dto';
 import { useI18n } from '../app/context';
 import { Segmented } from '../components/Segmented';
@@ -31,10 +31,7 @@ interface ChartProps {
 function BreakdownChart({ report, dimension, metric, times }: ChartProps) {
   const { t } = useI18n();
   const hourly = report.range === '24h';
-  const series = useMemo(
-    () => breakdownSeries(report, dimension, metric, t('usage.other')),
-    [report, dimension, metric, t],
-  );
+  const series = useMemo(() => breakdownSeries(report, dimension, metric, t), [report, dimension, metric, t]);
   const what = t(hourly ? 'usage.perHour' : 'usage.perDay', { what: t(`usage.${metric}`) });
   const title = t('usage.chartTitle', { by: t(DIMENSION_TITLES[dimension]), what });
   return (
@@ -49,10 +46,16 @@ function BreakdownChart({ report, dimension, metric, times }: ChartProps) {
   );
 }
 
-export function UsageBreakdown({ report, times }: { report: UsageReport; times: number[] }) {
+interface Props {
+  report: UsageReport;
+  times: number[];
+  /** Chosen on the page, which keeps it while the period (and so this report) changes. */
+  metric: UsageMetric;
+  onMetric: (metric: UsageMetric) => void;
+}
+
+export function UsageBreakdown({ report, times, metric, onMetric }: Props) {
   const { t } = useI18n();
-  // Kept while the period changes: the page stays mounted, only the report is replaced.
-  const [metric, setMetric] = useState<UsageMetric>('requests');
   return (
     <section class="breakdown" aria-labelledby="usage-breakdown-title" data-testid="usage-breakdown">
       <div class="section-header">
@@ -61,7 +64,7 @@ export function UsageBreakdown({ report, times }: { report: UsageReport; times: 
           label={t('usage.metric')}
           options={METRICS}
           value={metric}
-          onChange={setMetric}
+          onChange={onMetric}
           text={(m) => t(`usage.${m}`)}
           testId="usage-metric"
         />

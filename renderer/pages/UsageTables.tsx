@@ -2,6 +2,7 @@
 import type { UsageReport, UsageTotals } from '../../shared/admin-dto';
 import { useI18n } from '../app/context';
 import type { MessageKey } from '../i18n/index';
+import { itemName } from '../lib/usage-charts';
 
 const TOTAL_FIELDS: readonly [keyof UsageTotals, MessageKey][] = [
   ['requests', 'usage.requests'],
@@ -85,13 +86,22 @@ export function UsageTables({ report }: { report: UsageReport }) {
       <UsageTable
         title={t('usage.byKey')}
         nameLabel={t('usage.col.key')}
-        rows={report.byKey.map((r) => ({ id: r.keyId, name: r.masked, totals: r, code: true }))}
+        rows={report.byKey.map((r) => ({
+          id: r.keyId,
+          name: itemName('key', r.masked, t),
+          totals: r,
+          code: r.masked !== null,
+        }))}
         testId="usage-by-key"
       />
       <UsageTable
         title={t('usage.byAccessKey')}
         nameLabel={t('usage.col.accessKey')}
-        rows={report.byAccessKey.map((r) => ({ id: r.accessKeyId, name: r.name, totals: r }))}
+        rows={report.byAccessKey.map((r) => ({
+          id: r.accessKeyId,
+          name: itemName('accessKey', r.name, t),
+          totals: r,
+        }))}
         testId="usage-by-access-key"
       />
     </div>

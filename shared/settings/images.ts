@@ -1,15 +1,22 @@
 /** Images: where generated images are kept (memory, local disk, Qiniu, Tencent COS) and their caps. */
 import { z } from 'zod';
+import { invalid, VALIDATION_MESSAGES } from './messages';
 import { nonNegativeInt, optionalHttpUrl, spec } from './spec';
 
 const positiveInt = z.number().int().min(1);
 /** A host name with an optional scheme and port, e.g. `cdn.example.com` or `https://img.example.com`. */
 const domain = z
   .string()
-  .refine(
-    (v) => v === '' || /^(https?:\/\/)?[A-Za-z0-9.-]+(:\d+)?\/?$/.test(v),
-    'must be a domain such as img.example.com or https://img.example.com',
-  );
+  .refine((v) => v === '' || /^(https?:\/\/)?[A-Za-z0-9.-]+(:\d+)?\/?$/.test(v), invalid('domain'));
+
+/**
+ * A COS region id such as ap-guangzhou, ap-beijing-1 or ap-shanghai-fsi (some carry digits). The one
+ * pattern: the settings form, the env parser and the COS adapter (cos-config.ts) must agree, or a value
+ * one accepts stops the server at start through the other. It accepts everything the older, letters-only
+ * pattern did, so no saved value turns invalid.
+ */
+export const COS_REGION_PATTERN = /^[a-z]+-[a-z0-9-]+$/;
+export const COS_REGION_MESSAGE = VALIDATION_MESSAGES.cos_region;
 
 export const imagesSettings = {
   imageStorageType: spec({
@@ -34,6 +41,18 @@ export const imagesSettings = {
     help: {
       en: 'memory storage: the oldest images are dropped beyond this many.',
       zh: 'memory 模式：超过此数量时丢弃最旧的图片。',
+    },
+  }),
+  memoryMaxImageMb: spec({
+    env: 'MEMORY_MAX_IMAGE_MB',
+    group: 'images',
+    envFormat: 'number',
+    schema: z.number().min(1).max(1_000_000),
+    default: 256,
+    label: { en: 'Memory for images (MB)', zh: '图片占用内存上限（MB）' },
+    help: {
+      en: 'memory storage: the oldest images are dropped when the images together take more than this.',
+      zh: 'memory 模式：图片总大小超过此值时丢弃最旧的图片。',
     },
   }),
   localMaxImageNumber: spec({
@@ -78,7 +97,7 @@ export const imagesSettings = {
     envFormat: 'string',
     schema: z.string(),
     default: '',
-    restart: true,
+    // No restart: the image service builds a new store when it changes (image-service.ts).
     label: { en: 'Image folder', zh: '图片目录' },
     help: {
       en: 'local storage: folder for the image files. Empty: DATA_DIR/images. Created when missing.',
@@ -130,7 +149,7 @@ export const imagesSettings = {
     env: 'QINIU_REGION',
     group: 'images',
     envFormat: 'string',
-    schema: z.string().regex(/^[a-z0-9-]+$/, 'must be a Qiniu region id such as z0, z1, z2, na0 or as0'),
+    schema: z.string().refine((v) => /^[a-z0-9-]+$/.test(v), invalid('qiniu_region')),
     default: 'z0',
     label: { en: 'Qiniu region', zh: '七牛云存储区域' },
     help: {
@@ -174,9 +193,7 @@ export const imagesSettings = {
     env: 'TENCENT_REGION',
     group: 'images',
     envFormat: 'string',
-    schema: z
-      .string()
-      .refine((v) => v === '' || /^[a-z]+-[a-z-]+$/.test(v), 'must be a COS region such as ap-guangzhou'),
+    schema: z.string().refine((v) => v === '' || COS_REGION_PATTERN.test(v), invalid('cos_region')),
     default: '',
     label: { en: 'COS region', zh: 'COS 地域' },
     help: {

@@ -1,5 +1,6 @@
 /** Server: where and how the gateway listens. */
 import { z } from 'zod';
+import { invalid } from './messages';
 import { ipOrCidr, optionalHttpUrl, port, spec } from './spec';
 
 /** `TRUST_PROXY`: off, `true`, a hop count, or a list of trusted proxy IPs / CIDRs. */
@@ -10,7 +11,7 @@ export const trustProxySchema = z.string().refine(
       .split(/[\s,]+/)
       .filter(Boolean)
       .every((p) => ipOrCidr.safeParse(p).success),
-  'must be false, true, a hop count (1-99) or a comma-separated list of IPs/CIDRs',
+  invalid('trust_proxy'),
 );
 
 export const serverSettings = {
@@ -20,7 +21,8 @@ export const serverSettings = {
     envFormat: 'integer',
     schema: port,
     default: 7860,
-    restart: true,
+    restart: 'listener',
+    setByDeployment: true,
     label: { en: 'Port', zh: '端口' },
     help: { en: 'TCP port the gateway listens on.', zh: '网关监听的 TCP 端口。' },
   }),
@@ -30,7 +32,8 @@ export const serverSettings = {
     envFormat: 'string',
     schema: z.string().min(1),
     default: { headless: '0.0.0.0', tray: '127.0.0.1' },
-    restart: true,
+    restart: 'listener',
+    setByDeployment: true,
     label: { en: 'Listen address', zh: '监听地址' },
     help: {
       en: 'Address to bind. 127.0.0.1 keeps the gateway private to this computer; 0.0.0.0 exposes it to the network.',
@@ -67,7 +70,9 @@ export const serverSettings = {
     envFormat: 'string',
     schema: z.string().min(1),
     default: { headless: './data', tray: './data' },
-    restart: true,
+    // The core keeps its state files open in it: a new folder is used from the next start.
+    restart: 'start',
+    setByDeployment: true,
     label: { en: 'Data folder', zh: '数据目录' },
     help: {
       en: 'Folder for persisted state. Created when missing. The tray app keeps it under its user-data folder.',
@@ -80,7 +85,8 @@ export const serverSettings = {
     envFormat: 'number',
     schema: z.number().min(1).max(512),
     default: 50,
-    restart: true,
+    // fastify fixes the body limit when the server is created.
+    restart: 'listener',
     label: { en: 'Max request body (MB)', zh: '请求体上限（MB）' },
     help: {
       en: 'Largest request body accepted. A 20 MB image becomes about 27 MB of base64, so keep it above 30.',

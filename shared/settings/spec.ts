@@ -4,6 +4,7 @@
  * groups share. Each group lives in its own file next to this one; settings-schema.ts joins them.
  */
 import { z } from 'zod';
+import { invalid } from './messages';
 
 export type RunMode = 'headless' | 'tray';
 export type SettingGroup = 'server' | 'auth' | 'limits' | 'gemini' | 'images' | 'xai';
@@ -24,8 +25,17 @@ export interface SettingSpec<T> {
   schema: z.ZodType<T>;
   default: T | { headless: T; tray: T };
   secret?: boolean;
-  /** Changing it requires the listener to be restarted (host, port). */
-  restart?: boolean;
+  /**
+   * What a change needs before it applies (absent: nothing, the next request uses it). 'listener': a
+   * new listener (the tray moves its own at once; headless never moves its listener, so there it
+   * waits for the next start). 'start': the next start of the app.
+   */
+  restart?: 'listener' | 'start';
+  /**
+   * Headless: only the deployment sets it (its variable or command-line flag), never the web admin,
+   * which shows it read-only (main/server/settings/file-settings.ts says why).
+   */
+  setByDeployment?: boolean;
   label: Text;
   help: Text;
 }
@@ -43,13 +53,10 @@ export const positiveSeconds = z.number().int().min(1).max(86400);
 
 export const httpUrl = z
   .string()
-  .refine(
-    (v) => /^https?:\/\/[^\s/?#]+(?::\d+)?(\/[^\s?#]*)?$/i.test(v),
-    'must be an http(s) URL such as https://example.com',
-  );
+  .refine((v) => /^https?:\/\/[^\s/?#]+(?::\d+)?(\/[^\s?#]*)?$/i.test(v), invalid('http_url'));
 export const optionalHttpUrl = z
   .string()
-  .refine((v) => v === '' || httpUrl.safeParse(v).success, 'must be empty or an http(s) URL');
+  .refine((v) => v === '' || httpUrl.safeParse(v).success, invalid('http_url_or_empty'));
 
 /**
  * IPv4 / IPv6 address or CIDR. IPv4 must be four plain decimal numbers: shorthand forms such as
@@ -58,6 +65,4 @@ export const optionalHttpUrl = z
 const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = `${OCTET}(\\.${OCTET}){3}`;
 const IP_OR_CIDR = new RegExp(`^(${IPV4}(\\/\\d{1,2})?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*(\\/\\d{1,3})?)$`);
-export const ipOrCidr = z
-  .string()
-  .regex(IP_OR_CIDR, 'must be an IP address or CIDR such as 10.0.0.0/8 or ::1');
+export const ipOrCidr = z.string().refine((v) => IP_OR_CIDR.test(v), invalid('ip_or_cidr'));

@@ -1,7 +1,7 @@
 /**
  * The local disk store: the ImageStore contract (served by a real /images/ route), then its own
  * duties: count and size caps oldest-first, the clean-up timer, restarts, temp and foreign files,
- * symlinks, and exact accounting.
+ * symlinks, exact accounting, and a folder it cannot use reported as a problem.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -112,6 +112,33 @@ describe('LocalImageStore', () => {
     expect(saved.url).toBe(`/images/${saved.id}.png`);
     expect(files(dir)).toEqual([saved.key]);
     expect(readFileSync(join(dir, saved.key)).equals(makePng(1))).toBe(true);
+  });
+
+  it('a folder it cannot create is a problem() it reports, not an exception; saves are refused', async () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'a-file'), 'in the way');
+    const dir = join(root, 'a-file', 'images'); // below a regular file: ENOTDIR
+    const reported: unknown[] = [];
+    const store = new LocalImageStore({
+      dir,
+      maxImages: () => 10,
+      maxBytes: () => 10_000_000,
+      cleanIntervalMs: () => 1000,
+      now: Date.now,
+      reportError: (err) => reported.push(err),
+    });
+    stores.push(store);
+    expect(store.problem()).toMatch(
+      /^Local storage cannot use its image folder \(E[A-Z]+\); set IMAGE_STORAGE_DIR/,
+    );
+    // The path goes to the log only: problem() reaches the open /health.
+    expect(store.problem()).not.toContain(root);
+    expect(reported).toHaveLength(1);
+    expect(String(reported[0])).toContain(dir);
+    await expect(store.save({ bytes: makePng(1), mimeType: 'image/png' })).rejects.toThrow(store.problem()!);
+    expect(await store.stats()).toEqual({ count: 0, bytes: 0 });
+    expect(await store.get(newImageId(Date.now(), randomBytes(8)))).toBeUndefined();
+    expect(await store.delete([newImageId(Date.now(), randomBytes(8))])).toEqual([]);
   });
 
   it('keeps the newest LOCAL_MAX_IMAGE_NUMBER images, removing the oldest files first', async () => {

@@ -1,6 +1,7 @@
 /**
  * The memory store: the ImageStore contract (served by a real /images/ route), then what only it
- * does: LRU eviction at MEMORY_MAX_IMAGE_NUMBER, read on every save, reported so the index follows.
+ * does: LRU eviction at MEMORY_MAX_IMAGE_NUMBER and MEMORY_MAX_IMAGE_MB, both read on every save,
+ * reported so the index follows.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,11 @@ afterEach(() => {
 
 imageStoreContract('memory', async () => {
   const dir = tempDir();
-  const store = new MemoryImageStore({ maxImages: () => 1000, now: Date.now });
+  const store = new MemoryImageStore({
+    maxImages: () => 1000,
+    maxBytes: () => 256 * 1024 * 1024,
+    now: Date.now,
+  });
   const library = new ImageLibrary({ store, index: new ImageIndex({ dir }), now: Date.now });
   const server = await startMediaApp(() => library);
   return {
@@ -39,12 +44,16 @@ imageStoreContract('memory', async () => {
   };
 });
 
-function makeStore(max: number) {
+function makeStore(max: number, maxBytes = 256 * 1024 * 1024) {
   let cap = max;
+  let byteCap = maxBytes;
   let t = 1_700_000_000_000;
-  const store = new MemoryImageStore({ maxImages: () => cap, now: () => (t += 1) });
-  return { store, setCap: (n: number) => (cap = n) };
+  const store = new MemoryImageStore({ maxImages: () => cap, maxBytes: () => byteCap, now: () => (t += 1) });
+  return { store, setCap: (n: number) => (cap = n), setByteCap: (n: number) => (byteCap = n) };
 }
+
+/** A PNG-typed buffer of exactly `size` bytes (the store does not decode images). */
+const blob = (size: number, fill: number) => Buffer.alloc(size, fill);
 
 describe('MemoryImageStore', () => {
   it('declares itself gateway-served, not persistent, evicting; urls and keys are <id>.<ext>', async () => {
@@ -92,6 +101,48 @@ describe('MemoryImageStore', () => {
     expect(store.has(saved[4]!.id)).toBe(true);
   });
 
+  it('evicts the least recently used images beyond MEMORY_MAX_IMAGE_MB, whatever the count', async () => {
+    const { store } = makeStore(1000, 2500);
+    const evicted: string[][] = [];
+    store.onEvict((ids) => evicted.push(ids));
+    const a = await store.save({ bytes: blob(1000, 1), mimeType: 'image/png' });
+    const b = await store.save({ bytes: blob(1000, 2), mimeType: 'image/png' });
+    await store.get(a.id); // a is now more recent than b
+    const c = await store.save({ bytes: blob(1000, 3), mimeType: 'image/png' });
+    expect(evicted).toEqual([[b.id]]);
+    expect(await store.get(b.id)).toBeUndefined();
+    expect(store.has(a.id) && store.has(c.id)).toBe(true);
+    expect(await store.stats()).toEqual({ count: 2, bytes: 2000 });
+
+    // One save can take several older images with it.
+    const d = await store.save({ bytes: blob(2000, 4), mimeType: 'image/png' });
+    expect(evicted.at(-1)).toEqual([a.id, c.id]);
+    expect(await store.stats()).toEqual({ count: 1, bytes: 2000 });
+    expect((await store.get(d.id))?.bytes.equals(blob(2000, 4))).toBe(true);
+  });
+
+  it('keeps the image a save hands out even when it alone exceeds MEMORY_MAX_IMAGE_MB', async () => {
+    const { store } = makeStore(1000, 1500);
+    const evicted: string[] = [];
+    store.onEvict((ids) => evicted.push(...ids));
+    const small = await store.save({ bytes: blob(500, 1), mimeType: 'image/png' });
+    const big = await store.save({ bytes: blob(4000, 2), mimeType: 'image/png' });
+    expect(evicted).toEqual([small.id]);
+    expect((await store.get(big.id))?.bytes.length).toBe(4000);
+    expect(await store.stats()).toEqual({ count: 1, bytes: 4000 });
+  });
+
+  it('reads the byte cap on every save, so lowering it applies at the next save', async () => {
+    const { store, setByteCap } = makeStore(1000, 1_000_000);
+    const saved = [];
+    for (let i = 0; i < 4; i++) saved.push(await store.save({ bytes: blob(1000, i), mimeType: 'image/png' }));
+    setByteCap(2000);
+    const last = await store.save({ bytes: blob(1000, 9), mimeType: 'image/png' });
+    expect(saved.filter((s) => store.has(s.id)).map((s) => s.id)).toEqual([saved[3]!.id]);
+    expect(store.has(last.id)).toBe(true);
+    expect(await store.stats()).toEqual({ count: 2, bytes: 2000 });
+  });
+
   it('keeps a copy: changing the caller buffer afterwards does not change the served bytes', async () => {
     const { store } = makeStore(10);
     const bytes = makePng(1);
@@ -115,6 +166,7 @@ describe('MemoryImageStore', () => {
     let calls = 0;
     const store = new MemoryImageStore({
       maxImages: () => 10,
+      maxBytes: () => 1024 * 1024,
       now: () => T,
       random: (n) => Buffer.alloc(n, calls++ < 2 ? 7 : 8),
     });

@@ -101,6 +101,11 @@ describe('the web admin of the headless process', () => {
     await signIn(first.url);
     await expectText(byTestId(page, 'base-url'), `${first.url}/v1`);
     const settings = await openPage(page, 'settings');
+    // What the process refuses to save (its deployment sets them) cannot be edited in the page,
+    // so no save of the form is refused because of them.
+    for (const key of ['port', 'host', 'dataDir']) {
+      expect(await byTestId(settings, `setting-input-${key}`).isEditable(), key).toBe(false);
+    }
     await byTestId(settings, 'setting-input-maxRequestsPerMinute').fill('2');
     await byTestId(settings, 'save-settings').click();
     await byTestId(page, 'toast').filter({ hasText: en['settings.saved'] }).waitFor();

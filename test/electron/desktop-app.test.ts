@@ -291,7 +291,11 @@ describe('saved passwords the keychain cannot decrypt', () => {
     expect(await answers(port)).toBe(false);
     // Shown where other listen errors are: tray, window (admin status), notification, log.
     expect(fake.trays[0]!.item('status').label).toBe(`Not running: ${reason}`);
-    expect(adminHost?.status()).toEqual({ listening: null, listenError: reason });
+    expect(adminHost?.status()).toEqual({
+      listening: null,
+      listenError: reason,
+      listenProblem: { code: 'secrets_unreadable', settings: ['password', 'adminPassword'] },
+    });
     expect(fake.notifications).toEqual([{ title: 'Gemgate could not start its server', body: `${reason}.` }]);
     expect(logLines(desktop, 'error')).toContain(`Gemgate could not start its server: ${reason}.`);
     // The core runs all the same: key health and the settings work in the window.

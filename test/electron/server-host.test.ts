@@ -9,10 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ListenProblem } from '../../shared/admin-dto';
 import { settingsDefaults } from '../../shared/settings-schema';
 import { createGatewayCore, type GatewayCore } from '../../main/server/core';
 import { createServer } from '../../main/server/create-server';
 import { MemorySettingsSource } from '../../main/server/settings/settings-source';
+import type { ListenFailure } from '../../main/electron/listen-error';
 import { createServerHost, type ServerHost, type ServerHostStatus } from '../../main/electron/server-host';
 
 let dir: string;
@@ -41,7 +43,7 @@ const occupyPort = async (): Promise<number> => {
   return (blocker.address() as AddressInfo).port;
 };
 
-const makeHost = (startBlocker?: () => string | null) =>
+const makeHost = (startBlocker?: () => ListenFailure | null) =>
   createServerHost({
     core,
     closeGraceMs: 1000,
@@ -117,7 +119,13 @@ describe('server host', () => {
     const taken = await occupyPort();
     settings.update({ port: taken });
     const status = await host.start();
-    expect(status).toEqual({ state: 'error', listening: null, listenError: `port ${taken} is in use` });
+    expect(status).toEqual({
+      state: 'error',
+      listening: null,
+      listenError: `port ${taken} is in use`,
+      // The same as a code, for the window to word in its own language.
+      listenProblem: { code: 'port_in_use', port: taken },
+    });
     expect(core.log.recent().map((e) => e.message)).toContain(
       `Gemgate could not start its server: port ${taken} is in use.`,
     );
@@ -135,6 +143,11 @@ describe('server host', () => {
     expect(host.status().listenError).toBe(
       `port ${taken} is in use (still serving on http://127.0.0.1:${first})`,
     );
+    expect(host.status().listenProblem).toEqual({
+      code: 'port_in_use',
+      port: taken,
+      stillServing: `http://127.0.0.1:${first}`,
+    });
     expect(host.status().listening?.port).toBe(first);
     expect(await answers(first)).toBe(true);
   });
@@ -152,6 +165,7 @@ describe('server host', () => {
 
 describe('start guard', () => {
   const REASON = 'the saved setting "Password" could not be decrypted';
+  const PROBLEM: ListenProblem = { code: 'secrets_unreadable', settings: ['password'] };
   let reason: string | null;
   /** A port that was free a moment ago: the one a blocked host must leave alone. */
   let port: number;
@@ -159,7 +173,7 @@ describe('start guard', () => {
   beforeEach(async () => {
     await host.close();
     reason = REASON;
-    host = makeHost(() => reason);
+    host = makeHost(() => (reason === null ? null : { message: reason, problem: PROBLEM }));
     port = await occupyPort();
     await new Promise<void>((resolve) => blocker!.close(() => resolve()));
     blocker = undefined;
@@ -171,7 +185,13 @@ describe('start guard', () => {
     const seen: ServerHostStatus[] = [];
     host.onChange((s) => seen.push(s));
     const status = await host.start();
-    expect(status).toEqual({ state: 'error', listening: null, listenError: REASON, blocked: true });
+    expect(status).toEqual({
+      state: 'error',
+      listening: null,
+      listenError: REASON,
+      listenProblem: PROBLEM,
+      blocked: true,
+    });
     expect(seen).toEqual([status]);
     expect(coresBuiltFor).toEqual([]);
     expect(await answers(port)).toBe(false);
@@ -220,6 +240,7 @@ describe('start guard', () => {
       state: 'error',
       listening: null,
       listenError: REASON,
+      listenProblem: PROBLEM,
       blocked: true,
     });
     expect(await answers(port)).toBe(false);

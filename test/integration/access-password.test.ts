@@ -154,8 +154,9 @@ describe('Gemini dialect (/v1beta, /gemini): x-goog-api-key or ?key=', () => {
 
   it('an accepted request goes on to the Gemini-shaped 404 of a native route the gateway lacks', async () => {
     const accepted = [
-      await get('/v1beta/files', { 'x-goog-api-key': PASSWORD }),
-      await get(`/v1beta/files?key=${encodeURIComponent(PASSWORD)}`),
+      // Not files: those have their own 404 that says why (native-files.test.ts).
+      await get('/v1beta/tunedModels', { 'x-goog-api-key': PASSWORD }),
+      await get(`/v1beta/batches?key=${encodeURIComponent(PASSWORD)}`),
       await get('/gemini/v1beta/cachedContents', { authorization: `Bearer ${PASSWORD}` }),
     ];
     for (const reply of accepted) {

@@ -3,6 +3,7 @@
  * masked and masks meaning "unchanged", a change taking effect on the API at once, a 400 that names
  * the invalid setting, reset, and revealSecret as the one way a secret leaves.
  */
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_MASK } from '../../shared/admin-contract';
 import { DEFAULT_FAKE_KEY, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
@@ -46,12 +47,24 @@ describe('getStatus', () => {
       version: 'test',
       mode: 'headless',
       listening: { host: '127.0.0.1', port, baseUrl: `${gw.url}/v1` },
+      publicUrl: null,
       listenError: null,
+      listenProblem: null,
       startedAt: gw.core.startedAt,
       keys: { total: 1, active: 1, cooling: 0, disabled: 0 },
       warnings: [],
     });
     expect(status.uptimeSeconds).toBeGreaterThanOrEqual(0);
+  });
+
+  it('says HOST_URL is the address for clients once it is set: the dashboard shows it, not the listener', async () => {
+    await client.admin.updateSettings({ hostUrl: 'https://me-space.hf.space' });
+    try {
+      expect((await client.admin.getStatus()).publicUrl).toBe('https://me-space.hf.space');
+    } finally {
+      await client.admin.resetSettings(['hostUrl']);
+    }
+    expect((await client.admin.getStatus()).publicUrl).toBeNull();
   });
 });
 
@@ -168,6 +181,16 @@ describe('updateSettings', () => {
     expect((await client.admin.getStatus()).warnings).toContain('restart_required');
     await client.admin.resetSettings(['maxBodyMb']);
     expect((await client.admin.getStatus()).warnings).not.toContain('restart_required');
+  });
+
+  it('an image-folder change applies at once (the store is rebuilt): no restart_required', async () => {
+    const result = await client.admin.updateSettings({ imageStorageDir: join(gw.dataDir, 'pictures') });
+    try {
+      expect(result.restarting).toBe(false);
+      expect((await client.admin.getStatus()).warnings).not.toContain('restart_required');
+    } finally {
+      await client.admin.resetSettings(['imageStorageDir']);
+    }
   });
 
   it('resetSettings refuses unknown settings', async () => {

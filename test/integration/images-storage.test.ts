@@ -1,6 +1,7 @@
 /**
- * The gateway-served stores through the API: memory evicts at MEMORY_MAX_IMAGE_NUMBER (the evicted
- * link 404s and leaves the index, and an old reply's vanished image just becomes the marker); local
+ * The gateway-served stores through the API: memory evicts at MEMORY_MAX_IMAGE_NUMBER and
+ * MEMORY_MAX_IMAGE_MB (the evicted link 404s and leaves the index, and an old reply's vanished image
+ * just becomes the marker) and keeps its images when settings of other storage types change; local
  * storage keeps its count cap on every save and in its periodic clean-up, survives a restart, and
  * `/images/…` never serves anything but a stored image, whatever traversal is tried.
  */
@@ -86,6 +87,70 @@ describe('memory storage', () => {
     expect(res.choices[0]!.message.content).toContain('![image](');
     const body = generateCalls(fake)[0]?.body as { contents: { parts: GeminiPart[] }[] };
     expect(body.contents[1]?.parts).toEqual([{ text: 'Here: [image]' }]);
+  });
+});
+
+describe('memory storage and the settings of other storage types', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway({
+      upstreamUrl: fake.url,
+      keys: [DEFAULT_FAKE_KEY],
+      settings: { imageStorageType: 'memory' },
+    });
+  });
+  afterAll(async () => {
+    await gw.close();
+  });
+
+  it('filling in Qiniu, COS or local settings keeps every stored image served and listed', async () => {
+    const image = await draw(gw, 'keep me');
+    const library = gw.core.images.library;
+    gw.settings.update({ qiniuAccessKey: 'new-qiniu-ak', qiniuBucketName: 'bucket' });
+    gw.settings.update({ tencentSecretId: 'AKID-new', tencentRegion: 'ap-beijing-1' });
+    gw.settings.update({ imageStorageDir: join(tmpdir(), 'gemgate-not-used-while-on-memory') });
+    expect(await statusOf(image.url)).toBe(200);
+    expect(gw.core.images.library).toBe(library); // the same store: nothing was rebuilt
+    expect(library.list().entries.map((e) => e.id)).toEqual([image.id]);
+    expect(gw.core.images.status()).toEqual({ storage: 'memory', problem: null });
+  });
+
+  it('switching the type still builds the new store', async () => {
+    gw.settings.update({ imageStorageType: 'qiniu' });
+    expect(gw.core.images.status().storage).toBe('qiniu');
+    gw.settings.update({ imageStorageType: 'memory' });
+    expect(gw.core.images.status().storage).toBe('memory');
+  });
+});
+
+describe('memory storage: MEMORY_MAX_IMAGE_MB', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway({
+      upstreamUrl: fake.url,
+      keys: [DEFAULT_FAKE_KEY],
+      settings: { imageStorageType: 'memory', memoryMaxImageNumber: 1000, memoryMaxImageMb: 1 },
+    });
+  });
+  afterAll(async () => {
+    await gw.close();
+  });
+
+  it('images beyond the megabytes evict the oldest, whatever the count; a raised cap applies live', async () => {
+    const library = gw.core.images.library;
+    const save = (fill: number) =>
+      library.save(Buffer.alloc(400 * 1024, fill), 'image/png', { source: 'chat' });
+    const first = await save(1);
+    const second = await save(2);
+    const third = await save(3); // 1.2 MB together: the first goes
+    expect(await statusOf(`${gw.url}${first.url}`)).toBe(404);
+    expect(await statusOf(`${gw.url}${second.url}`)).toBe(200);
+    expect(library.list().entries.map((e) => e.id)).toEqual([third.id, second.id]);
+    expect(await library.stats()).toEqual({ count: 2, bytes: 800 * 1024 });
+
+    gw.settings.update({ memoryMaxImageMb: 2 });
+    await save(4);
+    expect(await library.stats()).toEqual({ count: 3, bytes: 1200 * 1024 });
   });
 });
 

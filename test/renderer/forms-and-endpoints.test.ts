@@ -9,8 +9,10 @@ import {
   inputOf,
   patchOf,
 } from '../../renderer/lib/access-key-form';
-import { clientEndpoints, imageSrc, openaiSnippet } from '../../renderer/lib/endpoints';
+import { clientEndpoints, imageSrc, listenerOrigin, openaiSnippet } from '../../renderer/lib/endpoints';
 import { createSessionStore, SESSION_STORAGE_KEY } from '../../renderer/lib/session';
+import { messageText } from '../../renderer/lib/validation';
+import { translate } from '../../renderer/i18n/index';
 
 const key: AccessKeyDto = {
   id: 'ak1',
@@ -40,6 +42,15 @@ describe('access key drafts', () => {
     const result = inputOf({ ...emptyDraft(), name: '', perMinute: '0', expires: 'soon' });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(Object.keys(result.errors).sort()).toEqual(['expires', 'name', 'perMinute']);
+  });
+
+  it("words its errors in the window's language, not the contract's English", () => {
+    const result = inputOf({ ...emptyDraft(), name: ' ', limit: '0' });
+    if (result.ok) throw new Error('expected errors');
+    const zh = (key: keyof typeof result.errors) =>
+      messageText(result.errors[key]!, (k, p) => translate('zh', k, p));
+    expect(zh('name')).toBe('不能为空。');
+    expect(zh('limit')).toBe('不能小于 1。');
   });
 
   it('keeps a key valid through the whole expiry day (local time)', () => {
@@ -92,17 +103,41 @@ describe('session store', () => {
 });
 
 describe('client endpoints', () => {
+  const desktop = (baseUrl: string) => clientEndpoints({ baseUrl, publicUrl: null, pageOrigin: null });
+
   it('derives the origin and the /v1 base URL', () => {
-    expect(clientEndpoints('http://127.0.0.1:7860/v1', null)).toEqual({
+    expect(desktop('http://127.0.0.1:7860/v1')).toEqual({
       origin: 'http://127.0.0.1:7860',
       v1: 'http://127.0.0.1:7860/v1',
     });
-    expect(clientEndpoints('http://127.0.0.1:7860/', null).v1).toBe('http://127.0.0.1:7860/v1');
+    expect(desktop('http://127.0.0.1:7860/').v1).toBe('http://127.0.0.1:7860/v1');
   });
 
-  it('replaces a wildcard listen address with one a client can reach', () => {
-    expect(clientEndpoints('http://0.0.0.0:7860', 'https://me.hf.space').v1).toBe('https://me.hf.space/v1');
-    expect(clientEndpoints('http://[::]:7860', null).origin).toBe('http://127.0.0.1:7860');
+  it('the desktop window: a wildcard listen address is reached over loopback', () => {
+    expect(desktop('http://[::]:7860').origin).toBe('http://127.0.0.1:7860');
+    expect(listenerOrigin('http://0.0.0.0:7860/v1')).toBe('http://127.0.0.1:7860');
+  });
+
+  it('the web admin: the address the browser used, not the loopback address the container reports', () => {
+    // What a Docker / Spaces gateway on 0.0.0.0 reports (listener-address.ts turns it into loopback).
+    const sources = { baseUrl: 'http://127.0.0.1:7860/v1', publicUrl: null };
+    expect(clientEndpoints({ ...sources, pageOrigin: 'https://me-space.hf.space' })).toEqual({
+      origin: 'https://me-space.hf.space',
+      v1: 'https://me-space.hf.space/v1',
+    });
+    expect(clientEndpoints({ ...sources, pageOrigin: 'https://proxy.example.com/gemgate' }).v1).toBe(
+      'https://proxy.example.com/gemgate/v1',
+    );
+  });
+
+  it('HOST_URL wins wherever the window runs', () => {
+    const publicUrl = 'https://gemgate.example.com/';
+    expect(
+      clientEndpoints({ baseUrl: 'http://127.0.0.1:7860/v1', publicUrl, pageOrigin: 'http://10.0.0.5:7860' }),
+    ).toEqual({ origin: 'https://gemgate.example.com', v1: 'https://gemgate.example.com/v1' });
+    expect(clientEndpoints({ baseUrl: 'http://127.0.0.1:7860/v1', publicUrl, pageOrigin: null }).v1).toBe(
+      'https://gemgate.example.com/v1',
+    );
   });
 
   it('fills the snippet in', () => {

@@ -11,6 +11,7 @@ function harness(token: string | null = 't') {
   const backfill = vi.fn(async (afterId: number) => [entry(afterId + 1), entry(afterId + 2)]);
   const checkSession = vi.fn(async () => ({}));
   const received: number[] = [];
+  const connection: boolean[] = [];
   const unsubscribe = subscribeLogStream(
     {
       url: () => (token === null ? null : `/admin/api/logs/stream?token=${token}`),
@@ -25,8 +26,9 @@ function harness(token: string | null = 't') {
       clearTimeout: vi.fn(),
     },
     (e) => received.push(e.id),
+    (live) => connection.push(live),
   );
-  return { sources, timers, backfill, checkSession, received, unsubscribe };
+  return { sources, timers, backfill, checkSession, received, connection, unsubscribe };
 }
 
 describe('parseLogEntry', () => {
@@ -78,6 +80,25 @@ describe('subscribeLogStream', () => {
     h.sources[0]?.on.open(); // EventSource reconnected by itself
     await vi.waitFor(() => expect(h.received).toEqual([7, 8, 9]));
     expect(h.backfill).toHaveBeenCalledWith(7);
+  });
+
+  it('says when the live stream drops and when it is back, once per change', async () => {
+    const h = harness();
+    h.sources[0]?.on.open();
+    expect(h.connection).toEqual([true]);
+    // EventSource retrying by itself: each failed attempt is another error, told once.
+    h.sources[0]?.on.error(false);
+    h.sources[0]?.on.error(false);
+    expect(h.connection).toEqual([true, false]);
+    h.sources[0]?.on.open();
+    expect(h.connection).toEqual([true, false, true]);
+    // An HTTP error: down until the new stream opens.
+    h.sources[0]?.on.error(true);
+    expect(h.connection).toEqual([true, false, true, false]);
+    await vi.waitFor(() => expect(h.timers).toHaveLength(1));
+    h.timers[0]?.();
+    h.sources[1]?.on.open();
+    expect(h.connection).toEqual([true, false, true, false, true]);
   });
 
   it('stops on unsubscribe', async () => {

@@ -1,10 +1,16 @@
-/** The generated settings form: field kinds from the schema, validation, and what Save sends. */
+/**
+ * The generated settings form: field kinds from the schema, when a change applies in each run mode
+ * (headless: the deployment's settings read-only), validation worded in both languages, blank fields
+ * standing for the default, and what Save sends.
+ */
 import { describe, expect, it } from 'vitest';
 import { SECRET_MASK, type SettingsView } from '../../shared/admin-contract';
 import { settingKeys, settingsDefaults, type SettingKey } from '../../shared/settings-schema';
+import { translate, type Lang } from '../../renderer/i18n/index';
 import {
+  appliesOf,
   buildPatch,
-  fieldOf,
+  fieldOf as fieldIn,
   formSections,
   initialDrafts,
   MANAGED_ELSEWHERE,
@@ -12,8 +18,18 @@ import {
   restartsListener,
   revealedDraft,
   validateDraft,
+  type Draft,
   type Drafts,
 } from '../../renderer/lib/settings-form';
+import { messageText } from '../../renderer/lib/validation';
+
+/** The headless web admin's fields (the mode the tests below use unless they say otherwise). */
+const fieldOf = (key: SettingKey) => fieldIn(key, 'headless');
+/** The message under a field, as the window shows it in a language. */
+const errorText = (key: SettingKey, draft: Draft, lang: Lang = 'en') => {
+  const error = validateDraft(fieldOf(key), draft);
+  return error && messageText(error.message, (k, p) => translate(lang, k, p));
+};
 
 const view = (secretsSet: SettingKey[] = []): SettingsView => ({
   values: { ...settingsDefaults('headless'), password: SECRET_MASK, whitelistIps: ['10.0.0.0/8'] },
@@ -22,18 +38,25 @@ const view = (secretsSet: SettingKey[] = []): SettingsView => ({
   fromEnvironment: [],
 });
 
-const fields = formSections().flatMap((s) => s.fields);
+const fields = formSections('headless').flatMap((s) => s.fields);
 
 describe('field model', () => {
   it('chooses the input from the zod type, with the schema bounds', () => {
-    expect(fieldOf('port')).toMatchObject({ kind: 'number', min: 0, max: 65535, step: 1, restart: true });
+    expect(fieldIn('port', 'tray')).toMatchObject({ kind: 'number', min: 0, max: 65535, step: 1 });
     expect(fieldOf('geminiRetryDelay')).toMatchObject({ kind: 'number', min: 0, max: 60, step: 'any' });
     expect(fieldOf('historyImageSubmitType')).toMatchObject({ kind: 'enum', options: ['last', 'all'] });
     expect(fieldOf('includeThoughts').kind).toBe('boolean');
     expect(fieldOf('whitelistIps').kind).toBe('list');
-    expect(fieldOf('proxyUrl')).toMatchObject({ kind: 'text', secret: false, restart: false });
+    expect(fieldOf('proxyUrl')).toMatchObject({ kind: 'text', secret: false, applies: 'now' });
     expect(fieldOf('password')).toMatchObject({ kind: 'text', secret: true, env: 'PASSWORD' });
     expect(fieldOf('xaiApiKeys')).toMatchObject({ kind: 'list', secret: true });
+    expect(fieldOf('memoryMaxImageMb')).toMatchObject({
+      kind: 'number',
+      group: 'images',
+      env: 'MEMORY_MAX_IMAGE_MB',
+      min: 1,
+      step: 'any',
+    });
   });
 
   it('leaves out bounds the schema does not set (int() alone is not a bound)', () => {
@@ -43,7 +66,7 @@ describe('field model', () => {
   });
 
   it('has one section per group and every setting once, except those managed elsewhere', () => {
-    expect(formSections().map((s) => s.group)).toEqual([
+    expect(formSections('tray').map((s) => s.group)).toEqual([
       'server',
       'auth',
       'limits',
@@ -54,6 +77,36 @@ describe('field model', () => {
     const keys = fields.map((f) => f.key);
     expect(keys).not.toContain('geminiApiKeys');
     expect([...keys].sort()).toEqual(settingKeys.filter((k) => !MANAGED_ELSEWHERE.includes(k)).sort());
+  });
+});
+
+describe('when a change applies', () => {
+  it('headless: the deployment sets the listen address, port and data folder; the form shows them read-only', () => {
+    expect(appliesOf('port', 'headless')).toBe('deployment');
+    expect(appliesOf('host', 'headless')).toBe('deployment');
+    expect(appliesOf('dataDir', 'headless')).toBe('deployment');
+    // Nothing restarts there: the body limit is saved for the next start.
+    expect(appliesOf('maxBodyMb', 'headless')).toBe('next-start');
+    expect(fieldOf('port').blankDefault).toBe('7860');
+  });
+
+  it('tray: the listener moves for host, port and body limit; the data folder waits for the next start', () => {
+    expect(appliesOf('port', 'tray')).toBe('listener');
+    expect(appliesOf('host', 'tray')).toBe('listener');
+    expect(appliesOf('maxBodyMb', 'tray')).toBe('listener');
+    expect(appliesOf('dataDir', 'tray')).toBe('next-start');
+  });
+
+  it('everything else applies at once, the image folder included (the store is rebuilt live)', () => {
+    for (const mode of ['headless', 'tray'] as const) {
+      expect(appliesOf('imageStorageDir', mode)).toBe('now');
+      expect(appliesOf('proxyUrl', mode)).toBe('now');
+      expect(appliesOf('password', mode)).toBe('now');
+    }
+    const special = ['port', 'host', 'dataDir', 'maxBodyMb'];
+    for (const key of settingKeys.filter((k) => !special.includes(k))) {
+      expect(appliesOf(key, 'headless'), key).toBe('now');
+    }
   });
 });
 
@@ -70,24 +123,65 @@ describe('drafts and validation', () => {
   it('parses lists one per line (commas too), numbers as numbers', () => {
     expect(parseDraft(fieldOf('extraModels'), ' a \n\n b,c\n')).toEqual(['a', 'b', 'c']);
     expect(parseDraft(fieldOf('port'), ' 8080 ')).toBe(8080);
-    expect(parseDraft(fieldOf('port'), '')).toBeNaN();
+    expect(parseDraft(fieldOf('port'), 'x')).toBeNaN();
+  });
+
+  it('reads a blank number or text field as the default of the mode, as a blank variable is', () => {
+    expect(parseDraft(fieldOf('maxBodyMb'), '  ')).toBe(50);
+    expect(validateDraft(fieldOf('maxBodyMb'), '')).toBeNull();
+    expect(parseDraft(fieldIn('host', 'headless'), '')).toBe('0.0.0.0');
+    expect(parseDraft(fieldIn('host', 'tray'), '')).toBe('127.0.0.1');
+    expect(parseDraft(fieldOf('proxyUrl'), '')).toBe(settingsDefaults('headless').proxyUrl);
+    expect(fieldOf('maxRequestsPerMinute').blankDefault).toBe('30');
+    // Blanking a field that holds the default is no change; blanking another value sends the default.
+    const baselines = initialDrafts(fields, view());
+    expect(buildPatch(fields, { ...baselines, maxBodyMb: '' }, baselines)).toEqual({});
+    expect(buildPatch(fields, { ...baselines, maxBodyMb: '' }, { ...baselines, maxBodyMb: '80' })).toEqual({
+      maxBodyMb: 50,
+    });
+    // A secret is never filled in: a blank password is refused, not turned into "123".
+    expect(fieldOf('password').blankDefault).toBeUndefined();
+    expect(parseDraft(fieldOf('password'), '')).toBe('');
+    expect(parseDraft(fieldOf('whitelistIps'), '')).toEqual([]);
   });
 
   it("validates with the setting's own schema", () => {
     expect(validateDraft(fieldOf('port'), '8080')).toBeNull();
-    expect(validateDraft(fieldOf('port'), '70000')?.message).toMatch(/65535/);
-    expect(validateDraft(fieldOf('port'), '')).not.toBeNull();
-    expect(validateDraft(fieldOf('proxyUrl'), 'ftp://x')?.message).toMatch(/http/);
+    expect(errorText('port', '70000')).toBe('At most 65535.');
+    expect(errorText('proxyUrl', 'ftp://x')).toMatch(/http/);
     expect(validateDraft(fieldOf('password'), SECRET_MASK)).toBeNull();
-    expect(validateDraft(fieldOf('password'), '')).not.toBeNull();
+    expect(errorText('password', '')).toBe('Required.');
   });
 
   it('names the line of a bad list item', () => {
     const error = validateDraft(fieldOf('whitelistIps'), '10.0.0.1\n999.1.1.1');
-    expect(error).toMatchObject({ line: 2 });
-    expect(error?.message).toMatch(/IP/);
+    expect(error).toMatchObject({ line: 2, message: { key: 'validation.ip_or_cidr' } });
+    expect(errorText('whitelistIps', '10.0.0.1\n999.1.1.1')).toMatch(/IP/);
   });
 
+  it("words every message in Chinese, not in English nor in zod's raw words", () => {
+    expect(errorText('port', '70000', 'zh')).toBe('不能大于 65535。');
+    expect(errorText('port', '-1', 'zh')).toBe('不能小于 0。');
+    expect(errorText('port', '1.5', 'zh')).toBe('请输入整数。');
+    expect(errorText('geminiRetryDelay', '61', 'zh')).toBe('不能大于 60。');
+    expect(errorText('password', '', 'zh')).toBe('不能为空。');
+    expect(errorText('proxyUrl', 'ftp://x', 'zh')).toBe(translate('zh', 'validation.http_url'));
+    expect(errorText('hostUrl', 'nope', 'zh')).toBe(translate('zh', 'validation.http_url_or_empty'));
+    expect(errorText('trustProxy', 'maybe', 'zh')).toBe(translate('zh', 'validation.trust_proxy'));
+    expect(errorText('whitelistIps', '999.1.1.1', 'zh')).toBe(translate('zh', 'validation.ip_or_cidr'));
+    for (const [key, draft] of [
+      ['port', '70000'],
+      ['port', 'x'],
+      ['password', ''],
+      ['proxyUrl', 'ftp://x'],
+      ['trustProxy', 'maybe'],
+      ['whitelistIps', 'nope'],
+    ] as const) {
+      const zh = errorText(key, draft, 'zh') ?? '';
+      expect(zh, key).toMatch(/[\u4e00-\u9fff]/);
+      expect(zh, key).not.toMatch(/must|expected|Invalid|NaN|数值过小|期望/);
+    }
+  });
   it('takes a revealed list in any separator', () => {
     expect(revealedDraft(fieldOf('xaiApiKeys'), 'k1, k2\nk3')).toBe('k1\nk2\nk3');
     expect(revealedDraft(fieldOf('xaiApiKeys'), '["k1","k2"]')).toBe('k1\nk2');
@@ -136,8 +230,13 @@ describe('what Save sends', () => {
     });
   });
 
-  it('knows which changes restart the listener', () => {
-    expect(restartsListener({ port: 8080 })).toBe(true);
-    expect(restartsListener({ proxyUrl: 'https://x' })).toBe(false);
+  it('knows which changes restart the listener: only in the tray app', () => {
+    const tray = formSections('tray').flatMap((s) => s.fields);
+    expect(restartsListener({ port: 8080 }, tray)).toBe(true);
+    expect(restartsListener({ maxBodyMb: 80 }, tray)).toBe(true);
+    expect(restartsListener({ proxyUrl: 'https://x' }, tray)).toBe(false);
+    expect(restartsListener({ dataDir: '/elsewhere' }, tray)).toBe(false);
+    // Headless never moves its listener.
+    expect(restartsListener({ maxBodyMb: 80 }, fields)).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import { translate } from '../../renderer/i18n/index';
 import { assignColors, OTHER_COLOR, PALETTE } from '../../renderer/lib/chart-series';
 import {
   breakdownSeries,
+  itemName,
   REQUEST_LINES,
   tableOrder,
   TOKEN_LINES,
@@ -16,6 +17,8 @@ import {
 const HOUR = 3600_000;
 const t = (key: Parameters<typeof translate>[1], params?: Parameters<typeof translate>[2]) =>
   translate('en', key, params);
+const zhT = (key: Parameters<typeof translate>[1], params?: Parameters<typeof translate>[2]) =>
+  translate('zh', key, params);
 const totals = (requests: number, tokens = 0): UsageTotals => ({
   requests,
   errors: 0,
@@ -23,7 +26,7 @@ const totals = (requests: number, tokens = 0): UsageTotals => ({
   completionTokens: 0,
   reasoningTokens: 0,
 });
-const line = (id: string, values: number[], label = id): UsageSeries => ({
+const line = (id: string, values: number[], label: string | null = id): UsageSeries => ({
   id,
   label,
   other: false,
@@ -76,21 +79,19 @@ describe('gateway-wide lines', () => {
 
 describe('breakdown lines', () => {
   it('one line per item with its label (the key masked, the access key by name) and total', () => {
-    expect(
-      breakdownSeries(report, 'model', 'requests', 'Other').map((s) => [s.label, s.values, s.total]),
-    ).toEqual([
+    expect(breakdownSeries(report, 'model', 'requests', t).map((s) => [s.label, s.values, s.total])).toEqual([
       ['gemini-2.5-flash', [3, 1], 4],
       ['gemini-2.5-pro', [0, 1], 1],
     ]);
-    expect(breakdownSeries(report, 'key', 'tokens', 'Other')).toEqual([
+    expect(breakdownSeries(report, 'key', 'tokens', t)).toEqual([
       { label: 'AIza…0001', values: [40, 500], color: PALETTE[0], total: 540 },
     ]);
-    expect(breakdownSeries(report, 'accessKey', 'requests', 'Other').map((s) => s.label)).toEqual(['team']);
+    expect(breakdownSeries(report, 'accessKey', 'requests', t).map((s) => s.label)).toEqual(['team']);
   });
 
   it('keeps an item in its colour whether the chart counts requests or tokens', () => {
     const colorsOf = (metric: 'requests' | 'tokens') =>
-      Object.fromEntries(breakdownSeries(report, 'model', metric, 'Other').map((s) => [s.label, s.color]));
+      Object.fromEntries(breakdownSeries(report, 'model', metric, t).map((s) => [s.label, s.color]));
     expect(colorsOf('requests')).toEqual({ 'gemini-2.5-flash': PALETTE[0], 'gemini-2.5-pro': PALETTE[1] });
     expect(colorsOf('tokens')).toEqual(colorsOf('requests'));
   });
@@ -103,9 +104,29 @@ describe('breakdown lines', () => {
         model: { requests: [line('a', [5, 0]), line('b', [1, 3]), other([2, 2])], tokens: [] },
       },
     };
-    const series = breakdownSeries(many, 'model', 'requests', translate('zh', 'usage.other'));
+    const series = breakdownSeries(many, 'model', 'requests', zhT);
     expect(series.at(-1)).toEqual({ label: '其他', values: [2, 2], color: OTHER_COLOR, total: 4 });
     expect(series.slice(0, -1).map((s) => s.color)).not.toContain(OTHER_COLOR);
+  });
+
+  it("names a removed key and a revoked access key in the window's language (the server sends null)", () => {
+    const gone: UsageReport = {
+      ...report,
+      byKey: [{ keyId: 'k1', masked: null, ...totals(5, 540) }],
+      byAccessKey: [{ accessKeyId: 'ak1', name: null, ...totals(2, 20) }],
+      breakdown: {
+        ...report.breakdown,
+        key: { requests: [line('k1', [3, 2], null)], tokens: [] },
+        accessKey: { requests: [line('ak1', [2, 0], null)], tokens: [] },
+      },
+    };
+    expect(breakdownSeries(gone, 'key', 'requests', zhT).map((s) => s.label)).toEqual(['已移除的密钥']);
+    expect(breakdownSeries(gone, 'accessKey', 'requests', zhT).map((s) => s.label)).toEqual([
+      '已吊销的访问密钥',
+    ]);
+    expect(breakdownSeries(gone, 'key', 'requests', t).map((s) => s.label)).toEqual(['removed key']);
+    expect(itemName('accessKey', null, t)).toBe('revoked access key');
+    expect(itemName('key', 'AIza…0001', zhT)).toBe('AIza…0001');
   });
 
   it('has no lines for an empty range', () => {
@@ -117,7 +138,7 @@ describe('breakdown lines', () => {
       breakdown: { model: empty, key: empty, accessKey: empty },
     };
     for (const dimension of ['model', 'key', 'accessKey'] as const) {
-      expect(breakdownSeries(quiet, dimension, 'requests', 'Other')).toEqual([]);
+      expect(breakdownSeries(quiet, dimension, 'requests', t)).toEqual([]);
       expect(tableOrder(quiet, dimension)).toEqual([]);
     }
   });

@@ -19,6 +19,7 @@ import {
 } from '../providers/xai/xai-errors';
 import { SSE_DONE, sseData } from '../sse/encode-sse';
 import { createPolicyCache, type AccessPolicy } from './access-policy';
+import { apiDialectOf, isXaiRelayPath, type ApiDialect } from './api-dialect';
 import { authCommandPassword, authReply, authReplyChunks } from './auth-command';
 import { carriesForwardingHeaders, resolveClientIp } from './client-ip';
 import { ipBucket, isInternalAddress, normalizeIp } from './ip-match';
@@ -30,22 +31,6 @@ import { routedPath } from './request-path';
 
 /** Unauthenticated bodies larger than this cannot be an auth command: refuse before parsing them. */
 const MAX_UNAUTHENTICATED_BODY = 64 * 1024;
-
-export type ApiDialect = 'openai' | 'gemini';
-
-/** The xAI relay: OpenAI-dialect errors and the rate limits of /v1, its own credential rules. */
-export const isXaiRelayPath = (path: string): boolean => path.startsWith('/xai/');
-
-/** Which API a (routed, decoded) path belongs to; undefined for routes with their own (or no) access rules. */
-export const apiDialectOf = (path: string): ApiDialect | undefined => {
-  if (path.startsWith('/v1/') || isXaiRelayPath(path)) return 'openai';
-  if (path.startsWith('/v1beta/') || path.startsWith('/gemini/')) return 'gemini';
-  return undefined;
-};
-
-/** The API a request belongs to, judged by the route that will run, never by the raw URL (request-path.ts). */
-export const apiDialectOfRequest = (request: FastifyRequest): ApiDialect | undefined =>
-  apiDialectOf(routedPath(request));
 
 const isChatCompletion = (request: FastifyRequest) =>
   request.method === 'POST' && routedPath(request) === '/v1/chat/completions';
@@ -121,7 +106,7 @@ export function registerAccessControl(app: FastifyInstance, core: GatewayCore): 
       throw new ApiError('ip_blocked', 'Your IP address is blocked by this gateway.');
     }
     const path = routedPath(request);
-    const dialect = apiDialectOf(path);
+    const dialect = apiDialectOf(request.method, path);
     if (!dialect || request.method === 'OPTIONS') return;
     if (isXaiRelayPath(path)) return admitXaiCaller(core, request, policy, settings);
 

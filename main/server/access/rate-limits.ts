@@ -29,7 +29,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayCore } from '../core';
 import { ApiError } from '../errors';
-import { apiDialectOfRequest } from './access-control';
+import { apiDialectOfRequest } from './api-dialect';
 import { ipBucket } from './ip-match';
 
 /** Distinct keys each store remembers; the least recently seen are dropped beyond this. */

@@ -2,13 +2,15 @@
  * What the admin service needs from the shell that runs the gateway: the tray app (its listener can
  * be stopped, fail to bind, move) or the HTTP server itself (headless web admin).
  */
-import type { GatewayStatus, GatewayWarning } from '../../../shared/admin-dto';
+import type { GatewayStatus, GatewayWarning, ListenProblem } from '../../../shared/admin-dto';
 import type { WritableSettingsSource } from '../settings/writable-settings';
 
 export interface ListenerStatus {
   /** null when the listener is stopped or failed to start. */
   listening: GatewayStatus['listening'];
   listenError: string | null;
+  /** `listenError` as a code the window words in its language, when its cause is a known one. */
+  listenProblem?: ListenProblem;
 }
 
 export interface AdminHost {

@@ -8,7 +8,7 @@
  */
 import type { AdminApi } from '../../../shared/admin-contract';
 import type { GatewayStatus, GatewayWarning } from '../../../shared/admin-dto';
-import { settingKeys, type SettingKey, type Settings } from '../../../shared/settings-schema';
+import { settingKeys, settingSpecs, type SettingKey, type Settings } from '../../../shared/settings-schema';
 import type { GatewayCore } from '../core';
 import { isRestartSetting } from '../settings/validate-setting';
 import type { AdminHost } from './admin-host';
@@ -16,7 +16,7 @@ import { exposedPasswordWarning } from './exposed-password';
 
 /** Settings the tray's server host applies by moving its listener. */
 export const LIVE_LISTENER_SETTINGS: readonly SettingKey[] = settingKeys.filter(
-  (k) => isRestartSetting(k) && k !== 'dataDir',
+  (k) => settingSpecs[k].restart === 'listener',
 );
 
 /** The restart settings this host only applies at the next start. */
@@ -58,7 +58,9 @@ export function createStatusAdmin(core: GatewayCore, host: AdminHost): Pick<Admi
       return {
         version: core.version,
         listening: status.listening,
+        publicUrl: core.settings.get().hostUrl.replace(/\/+$/, '') || null,
         listenError: status.listenError,
+        listenProblem: status.listenError === null ? null : (status.listenProblem ?? null),
         startedAt: core.startedAt,
         uptimeSeconds: Math.max(0, Math.floor((now - core.startedAt) / 1000)),
         keys: { total, active, cooling, disabled },

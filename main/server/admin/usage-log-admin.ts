@@ -13,18 +13,17 @@ const usageInput = z.object({ range: usageRangeSchema });
 /** Named `after` like the HTTP query parameter, so a 400 names what the caller sent. */
 const logsInput = z.object({ after: z.number().int().min(0).optional() });
 
-export const REMOVED_KEY_LABEL = 'removed key';
-export const REVOKED_ACCESS_KEY_LABEL = 'revoked access key';
-
 export function createUsageLogAdmin(core: GatewayCore): UsageLogAdmin {
   return {
     async getUsage(range) {
       const valid = parseInput(usageInput, { range });
       const masked = new Map(core.keys.health().map((h) => [h.id, h.masked]));
       const names = new Map(core.accessKeys.list().map((k) => [k.id, k.name]));
+      // A key removed or revoked since keeps its history, named null: the window words "removed key"
+      // in its own language.
       return core.usage.report(valid.range, core.now(), {
-        keyMasked: (id) => masked.get(id) ?? REMOVED_KEY_LABEL,
-        accessKeyName: (id) => names.get(id) ?? REVOKED_ACCESS_KEY_LABEL,
+        keyMasked: (id) => masked.get(id) ?? null,
+        accessKeyName: (id) => names.get(id) ?? null,
       });
     },
 

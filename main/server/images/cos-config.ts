@@ -2,6 +2,7 @@
  * What the Cos adapter is configured with, and what is missing — without loading the SDK, so the
  * gateway can report a misconfiguration at start while the SDK itself loads only when needed.
  */
+import { COS_REGION_MESSAGE, COS_REGION_PATTERN } from '../../../shared/settings-schema';
 import { isHttpUrl, missingSettings } from './cloud-object-keys';
 import type { ImageStoreStats } from './image-store';
 
@@ -35,7 +36,8 @@ export function findProblem(o: CosImageStoreOptions): string | undefined {
   // The SDK rejects every call for a bucket without its APPID; say so before the first save.
   if (!/^[a-z0-9-]+-\d+$/.test(o.bucket))
     return 'TENCENT_BUCKET must end with the APPID, e.g. images-1250000000';
-  if (!/^[a-z0-9-]+$/.test(o.region)) return 'TENCENT_REGION must be a COS region such as ap-guangzhou';
+  // The settings schema's own pattern: a region the form accepts must not be refused here.
+  if (!COS_REGION_PATTERN.test(o.region)) return `TENCENT_REGION ${COS_REGION_MESSAGE}`;
   const endpoint = o.endpoint ?? '';
   if (endpoint !== '' && !isHttpUrl(endpoint)) return 'TENCENT_ENDPOINT must be an http(s) URL';
   return undefined;

@@ -4,7 +4,7 @@ import type { Settings } from '../../../shared/settings-schema';
 import type { SettingsSource } from '../settings/settings-source';
 import { findProblem as cosProblem, type CosImageStoreOptions } from './cos-config';
 import type { ImageIndex } from './image-index';
-import type { ImageStore } from './image-store';
+import type { ImageStorageKind, ImageStore } from './image-store';
 import { LocalImageStore } from './local-store';
 import { MemoryImageStore } from './memory-store';
 import { LazyCloudStore } from './lazy-image-store';
@@ -28,6 +28,7 @@ export function createImageStore(deps: StoreDeps): ImageStore {
       return new MemoryImageStore({
         ...common,
         maxImages: () => live().memoryMaxImageNumber,
+        maxBytes: () => live().memoryMaxImageMb * 1024 * 1024,
         reportError: deps.reportError,
       });
     case 'local':
@@ -74,20 +75,34 @@ export function createImageStore(deps: StoreDeps): ImageStore {
   }
 }
 
-/** Settings whose change means a different store (the caps are read live instead). */
-export const STORE_SETTINGS: readonly (keyof Settings)[] = [
-  'imageStorageType',
-  'imageStorageDir',
-  'qiniuAccessKey',
-  'qiniuSecretKey',
-  'qiniuBucketName',
-  'qiniuBucketDomain',
-  'qiniuRegion',
-  'qiniuUploadUrl',
-  'tencentSecretId',
-  'tencentSecretKey',
-  'tencentRegion',
-  'tencentBucket',
-  'tencentDomain',
-  'tencentEndpoint',
-];
+/**
+ * The settings each storage type is built from (the caps are read live instead). Only these, for the
+ * type in use, mean a different store: rebuilding closes the old one, and a memory store's close
+ * drops every image — filling in a Qiniu key while on memory storage must not cost the gallery.
+ */
+const STORE_SETTINGS: Readonly<Record<ImageStorageKind, readonly (keyof Settings)[]>> = {
+  memory: [],
+  local: ['imageStorageDir'],
+  qiniu: [
+    'qiniuAccessKey',
+    'qiniuSecretKey',
+    'qiniuBucketName',
+    'qiniuBucketDomain',
+    'qiniuRegion',
+    'qiniuUploadUrl',
+  ],
+  tencent: [
+    'tencentSecretId',
+    'tencentSecretKey',
+    'tencentRegion',
+    'tencentBucket',
+    'tencentDomain',
+    'tencentEndpoint',
+  ],
+};
+
+/** Whether the change from `prev` to `next` needs a new store (another type, or its own settings). */
+export function storeSettingsChanged(next: Settings, prev: Settings): boolean {
+  if (next.imageStorageType !== prev.imageStorageType) return true;
+  return STORE_SETTINGS[next.imageStorageType].some((k) => next[k] !== prev[k]);
+}

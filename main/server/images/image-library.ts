@@ -131,13 +131,14 @@ export class ImageLibrary {
   /**
    * At start (or when the store changes), drops index entries whose images cannot exist any more:
    * memory images never survive their store, and files of the local store may have been deleted
-   * while the gateway was down.
+   * while the gateway was down. A store with a problem (a folder it cannot read) says nothing about
+   * its files: their entries stay until the folder works again.
    */
   #forgetVanished(): void {
     const store = this.store;
     const holds = (id: string): boolean => knowsIds(store) && store.has(id);
     const stale = this.index.idsOf('memory').filter((id) => store.kind !== 'memory' || !holds(id));
-    if (store.kind !== 'memory' && knowsIds(store)) {
+    if (store.kind !== 'memory' && knowsIds(store) && store.problem() === undefined) {
       stale.push(...this.index.idsOf(store.kind).filter((id) => !holds(id)));
     }
     this.index.remove(stale);

@@ -1,12 +1,13 @@
 /**
  * The gateway's images: one index in DATA_DIR and the library around the store the settings choose.
- * Changing the storage settings swaps the store without a restart; the caps are read live.
- * A misconfigured store (missing credentials) is reported at start, on /health and in the UI, and
- * images then fall back to data URLs in the reply — never lost, never a 500.
+ * Changing the settings of the storage in use swaps the store without a restart; the caps are read
+ * live. A misconfigured store (missing credentials, a folder it cannot create) is reported at start,
+ * on /health and in the UI, and images then fall back to data URLs in the reply — never lost, never
+ * a 500, never a failed start.
  */
 import type { LogBus } from '../logging/log-bus';
 import type { SettingsSource } from '../settings/settings-source';
-import { createImageStore, STORE_SETTINGS } from './create-image-store';
+import { createImageStore, storeSettingsChanged } from './create-image-store';
 import { ImageIndex } from './image-index';
 import { ImageLibrary } from './image-library';
 
@@ -30,7 +31,7 @@ export class ImageService {
     this.index = new ImageIndex({ dir: settings.get().dataDir });
     this.#library = this.#build();
     this.#unsubscribe = settings.subscribe((next, prev) => {
-      if (!STORE_SETTINGS.some((k) => next[k] !== prev[k])) return;
+      if (!storeSettingsChanged(next, prev)) return;
       const old = this.#library;
       this.#library = this.#build();
       void old.close().catch((err: unknown) => this.#reportError(err));

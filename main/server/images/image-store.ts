@@ -1,8 +1,8 @@
 /**
  * The ImageStore port (DESIGN §6): where generated images live. Four adapters implement it —
- * memory (LRU by count), local disk (count and size caps, periodic clean-up, atomic writes), Qiniu
- * and Tencent COS — and one contract test suite (test/contract/image-store-contract.ts) runs against
- * each. Names are always generated here, never taken from a request.
+ * memory (LRU by count and size), local disk (count and size caps, periodic clean-up, atomic
+ * writes), Qiniu and Tencent COS — and one contract test suite (test/contract/image-store-contract.ts)
+ * runs against each. Names are always generated here, never taken from a request.
  */
 
 export type ImageStorageKind = 'memory' | 'local' | 'qiniu' | 'tencent';

@@ -4,7 +4,7 @@
  * `<id>.<ext>` name inside the folder, never from request input.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, lstatSync, readdirSync, rmSync } from 'node:fs';
+import { accessSync, constants, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseImageFileName, type ImageFileName } from './served-images';
@@ -78,6 +78,34 @@ export interface ImageDirScan {
   images: ScannedImage[];
   /** Names of stale temporary files that were deleted. */
   removedTemps: string[];
+}
+
+export interface UnusableImageDir {
+  /** For /health and the UI: the error code, not the path (/health is open to anyone). */
+  problem: string;
+  /** The error itself, path included, for the log. */
+  error: unknown;
+}
+
+/**
+ * Creates the image folder when missing, checks the gateway may read and write it, and scans it.
+ * A folder that cannot be used (EACCES under a root-owned /app, ENOTDIR below a regular file, …)
+ * comes back as a problem in words instead of an exception: the store reports it on /health and
+ * images are returned inline, where throwing would stop the server at start or fail a settings save
+ * that is already written.
+ */
+export function openImageDir(dir: string, now: number): ImageDirScan | UnusableImageDir {
+  try {
+    mkdirSync(dir, { recursive: true });
+    // An existing folder owned by someone else passes mkdir; saves would then fail one by one.
+    accessSync(dir, constants.R_OK | constants.W_OK | constants.X_OK);
+    return scanImageDir(dir, now);
+  } catch (err) {
+    return {
+      problem: `Local storage cannot use its image folder (${errorCode(err) ?? 'unreadable'}); set IMAGE_STORAGE_DIR to a folder the gateway can create and write`,
+      error: err,
+    };
+  }
 }
 
 /**

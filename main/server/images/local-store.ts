@@ -11,7 +11,6 @@
  * without touching the disk.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EvictListeners, type EvictListener } from './evict-listeners';
 import {
@@ -25,11 +24,11 @@ import {
   type SavedImage,
   type StoredImageData,
 } from './image-store';
-import { readRegularFile, removeFile, removeFileSync, scanImageDir, writeFileAtomic } from './local-files';
+import { openImageDir, readRegularFile, removeFile, removeFileSync, writeFileAtomic } from './local-files';
 import { requireServableMimeType, servedImageUrl } from './served-images';
 
 export interface LocalImageStoreOptions {
-  /** The image folder (created when missing). */
+  /** The image folder (created when missing; when it cannot be used, `problem()` says why). */
   dir: string;
   /** LOCAL_MAX_IMAGE_NUMBER. Caps are read each time they are checked, so settings changes apply. */
   maxImages: () => number;
@@ -71,14 +70,24 @@ export class LocalImageStore implements ImageStore {
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
   readonly #removals = new Set<Promise<void>>();
+  /** Set when the folder cannot be used: the store then holds nothing and refuses saves. */
+  readonly #problem: string | undefined;
 
   constructor(options: LocalImageStoreOptions) {
     this.#o = options;
     this.#random = options.random ?? randomBytes;
     this.#reportError = options.reportError ?? (() => {});
     this.#evictions = new EvictListeners(this.#reportError);
-    mkdirSync(options.dir, { recursive: true });
-    for (const image of scanImageDir(options.dir, options.now()).images) {
+    this.#lastCleanAt = options.now();
+    const opened = openImageDir(options.dir, options.now());
+    if ('problem' in opened) {
+      // Like the cloud stores with missing credentials: reported, never thrown (see openImageDir).
+      // The log gets the error with its path, which the problem leaves out.
+      this.#problem = opened.problem;
+      this.#reportError(opened.error);
+      return;
+    }
+    for (const image of opened.images) {
       this.#remember(image.id, { fileName: image.fileName, mimeType: image.mimeType, bytes: image.bytes });
     }
     // Synchronous at start: when the server begins answering, the caps already hold.
@@ -89,12 +98,11 @@ export class LocalImageStore implements ImageStore {
         this.#reportError(err); // counted again at the next start; not worth refusing to start over
       }
     }
-    this.#lastCleanAt = options.now();
     this.#schedule();
   }
 
   problem(): string | undefined {
-    return undefined;
+    return this.#problem;
   }
 
   has(id: string): boolean {
@@ -102,6 +110,8 @@ export class LocalImageStore implements ImageStore {
   }
 
   async save(input: SaveImageInput): Promise<SavedImage> {
+    // The caller (save-and-link) returns the image inline instead.
+    if (this.#problem !== undefined) throw new Error(this.#problem);
     const mimeType = requireServableMimeType(input.mimeType);
     const id = unusedImageId(this.#o.now, this.#random, this.#images);
     const fileName = `${id}.${extensionFor(mimeType)}`;

@@ -1,7 +1,7 @@
 /**
  * ImageStore in memory (IMAGE_STORAGE_TYPE=memory, DESIGN §6): least-recently-used images are
- * dropped beyond MEMORY_MAX_IMAGE_NUMBER and reported through `onEvict`. Served by the gateway
- * under /images/; lost on restart.
+ * dropped beyond MEMORY_MAX_IMAGE_NUMBER or MEMORY_MAX_IMAGE_MB and reported through `onEvict`.
+ * Served by the gateway under /images/; lost on restart.
  */
 import { randomBytes } from 'node:crypto';
 import { EvictListeners, type EvictListener } from './evict-listeners';
@@ -21,6 +21,11 @@ import { requireServableMimeType, servedImageUrl } from './served-images';
 export interface MemoryImageStoreOptions {
   /** MEMORY_MAX_IMAGE_NUMBER, read on every save so a settings change applies at once. */
   maxImages: () => number;
+  /**
+   * MEMORY_MAX_IMAGE_MB in bytes, read on every save. The count alone does not bound the heap: a
+   * thousand 4K images are gigabytes, enough to take the process down.
+   */
+  maxBytes: () => number;
   now: () => number;
   /** Random bytes for ids (injectable for tests). */
   random?: (size: number) => Buffer;
@@ -64,7 +69,7 @@ export class MemoryImageStore implements ImageStore {
     const bytes = Buffer.from(input.bytes);
     this.#images.set(id, { bytes, mimeType });
     this.#bytes += bytes.length;
-    this.#enforceCap();
+    this.#enforceCap(id);
     const key = `${id}.${extensionFor(mimeType)}`;
     return { id, url: servedImageUrl(key), key, mimeType, bytes: bytes.length };
   }
@@ -103,12 +108,17 @@ export class MemoryImageStore implements ImageStore {
     this.#bytes = 0;
   }
 
-  /** Drops least-recently-used images beyond the cap; the image just saved is the newest, so it stays. */
-  #enforceCap(): void {
+  /**
+   * Drops least-recently-used images until both caps hold. The image just saved is the newest and is
+   * never dropped, even when it alone exceeds the byte cap: the link a save hands out must work.
+   */
+  #enforceCap(keep: string): void {
     const max = Math.max(1, Math.floor(this.#o.maxImages()));
+    const maxBytes = this.#o.maxBytes();
     const evicted: string[] = [];
     for (const [id, image] of this.#images) {
-      if (this.#images.size <= max) break;
+      if (this.#images.size <= max && this.#bytes <= maxBytes) break;
+      if (id === keep) break; // the newest: everything older is gone already
       this.#images.delete(id);
       this.#bytes -= image.bytes.length;
       evicted.push(id);

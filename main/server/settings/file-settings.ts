@@ -18,7 +18,7 @@
  */
 import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { settingSpecs, type SettingKey, type Settings } from '../../../shared/settings-schema';
+import { settingKeys, settingSpecs, type SettingKey, type Settings } from '../../../shared/settings-schema';
 import { ApiError } from '../errors';
 import { writeFileAtomicSync } from '../storage/atomic-file';
 import type { SettingsListener } from './settings-source';
@@ -40,7 +40,9 @@ const FORMAT_VERSION = 1;
  * port would win over PORT at the next start and could leave the gateway — and this admin — out of
  * reach with no way back but deleting the file.
  */
-const ENVIRONMENT_ONLY: ReadonlySet<SettingKey> = new Set<SettingKey>(['dataDir', 'host', 'port']);
+const ENVIRONMENT_ONLY: ReadonlySet<SettingKey> = new Set(
+  settingKeys.filter((key) => settingSpecs[key].setByDeployment === true),
+);
 
 const environmentOnlyError = (key: SettingKey): ApiError =>
   new ApiError(

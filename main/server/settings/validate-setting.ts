@@ -21,10 +21,7 @@ export const isSecretSetting = (key: SettingKey): boolean => {
 };
 
 /** Settings whose change needs a new listener or a new process (host, port, body limit, DATA_DIR). */
-export const isRestartSetting = (key: SettingKey): boolean => {
-  const spec = settingSpecs[key];
-  return 'restart' in spec && spec.restart === true;
-};
+export const isRestartSetting = (key: SettingKey): boolean => settingSpecs[key].restart !== undefined;
 
 export const unknownSettingError = (key: string): ApiError =>
   new ApiError('invalid_request', `Unknown setting '${key}'.`, { param: key });

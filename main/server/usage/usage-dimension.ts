@@ -44,7 +44,7 @@ export class UsageDimension {
       .sort((x, y) => y.totals.requests - x.totals.requests);
   }
 
-  breakdown(label: (id: string) => string, top = USAGE_TOP_ITEMS): UsageBreakdown {
+  breakdown(label: (id: string) => string | null, top = USAGE_TOP_ITEMS): UsageBreakdown {
     return { requests: this.#top('requests', label, top), tokens: this.#top('tokens', label, top) };
   }
 
@@ -52,7 +52,7 @@ export class UsageDimension {
    * Ranked by the metric itself, so the tokens chart shows the heaviest token users even when they
    * send few requests. Ties go by id, so a refresh never swaps two lines.
    */
-  #top(metric: UsageMetric, label: (id: string) => string, top: number): UsageSeries[] {
+  #top(metric: UsageMetric, label: (id: string) => string | null, top: number): UsageSeries[] {
     const ranked = [...this.#items]
       .map(([id, item]) => ({ id, values: item.perSlot[metric], total: sum(item.perSlot[metric]) }))
       .filter((line) => line.total > 0)

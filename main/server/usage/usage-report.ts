@@ -7,9 +7,10 @@ import type { UsageRange, UsageReport } from '../../../shared/admin-dto';
 import { addTo, DAY, emptyTotals, HOUR, type Bucket } from './usage-bucket';
 import { UsageDimension } from './usage-dimension';
 
+/** How items are named in a report: null for one that is gone (the window says so in its language). */
 export interface UsageLabels {
-  keyMasked: (keyId: string) => string;
-  accessKeyName: (accessKeyId: string) => string;
+  keyMasked: (keyId: string) => string | null;
+  accessKeyName: (accessKeyId: string) => string | null;
 }
 
 export interface RangeSlots {

@@ -5,7 +5,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiDialectOf } from '../../../main/server/access/access-control';
+import { apiDialectOf } from '../../../main/server/access/api-dialect';
 import { secretEquals } from '../../../main/server/access/constant-time';
 import { decodedPath, routedPath } from '../../../main/server/access/request-path';
 
@@ -55,11 +55,21 @@ describe('routedPath (against a real router)', () => {
   });
 
   it('the dialect follows the routed path', () => {
-    expect(apiDialectOf(decodedPath('/%761/chat/completions'))).toBe('openai');
-    expect(apiDialectOf(decodedPath('http://h/v1beta/models'))).toBe('gemini');
-    expect(apiDialectOf(decodedPath('/gemini/v1beta/models'))).toBe('gemini');
-    expect(apiDialectOf(decodedPath('/health'))).toBeUndefined();
-    expect(apiDialectOf(decodedPath('/v1'))).toBeUndefined();
+    expect(apiDialectOf('POST', decodedPath('/%761/chat/completions'))).toBe('openai');
+    expect(apiDialectOf('GET', decodedPath('http://h/v1beta/models'))).toBe('gemini');
+    expect(apiDialectOf('GET', decodedPath('/gemini/v1beta/models'))).toBe('gemini');
+    expect(apiDialectOf('GET', decodedPath('/health'))).toBeUndefined();
+    expect(apiDialectOf('GET', decodedPath('/v1'))).toBeUndefined();
+  });
+
+  it("Google's v1 model methods and upload paths are Gemini; OpenAI keeps GET /v1/models", () => {
+    expect(apiDialectOf('POST', '/v1/models/:name')).toBe('gemini');
+    expect(apiDialectOf('POST', decodedPath('/v1/models/gemini-2.5-flash:generateContent'))).toBe('gemini');
+    expect(apiDialectOf('POST', '/upload/v1beta/files')).toBe('gemini');
+    expect(apiDialectOf('GET', '/v1/models')).toBe('openai');
+    expect(apiDialectOf('GET', '/v1/models/:id')).toBe('openai');
+    expect(apiDialectOf('POST', '/v1/models')).toBe('openai');
+    expect(apiDialectOf('POST', '/v1/chat/completions')).toBe('openai');
   });
 });
 

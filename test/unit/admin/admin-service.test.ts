@@ -87,6 +87,30 @@ describe('getStatus in the tray', () => {
     expect((await admin.getStatus()).warnings).toEqual(['server_not_running']);
   });
 
+  it('a known cause comes as a code too, for the window to word in its language', async () => {
+    const admin = start();
+    listener = {
+      listening: null,
+      listenError: 'port 7860 is in use',
+      listenProblem: { code: 'port_in_use', port: 7860 },
+    };
+    expect(await admin.getStatus()).toMatchObject({
+      listenError: 'port 7860 is in use',
+      listenProblem: { code: 'port_in_use', port: 7860 },
+    });
+    listener = { listening: null, listenError: 'listen EWHATEVER' };
+    expect((await admin.getStatus()).listenProblem).toBeNull();
+    listener = RUNNING;
+    expect((await admin.getStatus()).listenProblem).toBeNull();
+  });
+
+  it('publicUrl: HOST_URL when set (the address clients are told), else null', async () => {
+    const admin = start();
+    expect((await admin.getStatus()).publicUrl).toBeNull();
+    await admin.updateSettings({ hostUrl: 'https://gemgate.example.com/' });
+    expect((await admin.getStatus()).publicUrl).toBe('https://gemgate.example.com');
+  });
+
   it('default_password_exposed only beyond loopback with the password "123"', async () => {
     const admin = start({ password: '123' });
     expect((await admin.getStatus()).warnings).toEqual([]);
@@ -120,6 +144,10 @@ describe('updateSettings in the tray', () => {
     const admin = start();
     expect((await admin.updateSettings({ port: 7861 })).restarting).toBe(true);
     expect((await admin.updateSettings({ maxRequestsPerMinute: 9 })).restarting).toBe(false);
+    // The image folder is no listener setting: the image store follows it at once.
+    expect((await admin.updateSettings({ imageStorageDir: join(dataDir, 'pictures') })).restarting).toBe(
+      false,
+    );
     listener = { listening: null, listenError: 'port 7861 is in use' };
     expect((await admin.updateSettings({ host: '0.0.0.0' })).restarting).toBe(true);
     listener = { listening: null, listenError: null };

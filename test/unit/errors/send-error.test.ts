@@ -17,7 +17,7 @@ interface Sent {
 }
 
 /** Sends `error` for a request to `url`, matched by route `pattern` (undefined: no route matched). */
-function send(error: ApiError, url: string, pattern?: string): Sent {
+function send(error: ApiError, url: string, pattern?: string, method = 'GET'): Sent {
   const sent: Sent = { headers: {} };
   const reply = {
     header: (name: string, value: string) => ((sent.headers[name.toLowerCase()] = value), reply),
@@ -25,7 +25,7 @@ function send(error: ApiError, url: string, pattern?: string): Sent {
     type: (type: string) => ((sent.headers['content-type'] = type), reply),
     send: (body: unknown) => ((sent.body = body), reply),
   };
-  const request = { url, routeOptions: { url: pattern }, gemgate: {} as { errorCode?: string } };
+  const request = { method, url, routeOptions: { url: pattern }, gemgate: {} as { errorCode?: string } };
   sendError(request as unknown as FastifyRequest, reply as unknown as FastifyReply, error);
   sent.errorCode = request.gemgate.errorCode;
   return sent;
@@ -67,13 +67,23 @@ describe('the dialect follows the routed path', () => {
   });
 
   it.each([
-    ['/v1beta/models', true],
-    ['/gemini/v1beta/models/x:streamGenerateContent', true],
-    ['/v1beta', false],
-    ['/v1/models', false],
-    ['/admin/api/session', false],
-  ])('isGeminiDialect(%s) → %s', (path, gemini) => {
-    expect(isGeminiDialect(path)).toBe(gemini);
+    ['GET', '/v1beta/models', true],
+    ['POST', '/gemini/v1beta/models/x:streamGenerateContent', true],
+    ['POST', '/v1/models/gemini-2.5-flash:generateContent', true],
+    ['POST', '/upload/v1beta/files', true],
+    ['GET', '/v1beta', false],
+    ['GET', '/v1/models', false],
+    ['GET', '/v1/models/gemini-2.5-flash', false],
+    ['GET', '/admin/api/session', false],
+  ])('isGeminiDialect(%s %s) → %s', (method, url, gemini) => {
+    const request = { method, url, routeOptions: { url: undefined } };
+    expect(isGeminiDialect(request as unknown as FastifyRequest)).toBe(gemini);
+  });
+
+  it("Google's v1 model methods get Google's shape; OpenAI's GET /v1/models/{id} keeps OpenAI's", () => {
+    const v1 = '/v1/models/gemini-9:generateContent';
+    expect(send(notFound, v1, '/v1/models/:name', 'POST').body).toEqual(GEMINI_BODY);
+    expect(send(notFound, '/v1/models/gemini-9', '/v1/models/:id', 'GET').body).toEqual(OPENAI_BODY);
   });
 });
 

@@ -4,6 +4,7 @@
  * would contact (the guard turns it away before DNS, so nothing leaves the machine).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { settingSpecs } from '../../../shared/settings-schema';
 import { CosImageStore, type CosImageStoreOptions } from '../../../main/server/images/cos-store';
 import { makeJpeg, makePng } from '../../fakes/fake-gemini';
 import { startFakeCos, type FakeCos } from '../../fakes/fake-cos';
@@ -83,6 +84,18 @@ describe('COS configuration problems', () => {
     expect(cosStore({ bucket: 'images' }).problem()).toMatch(/TENCENT_BUCKET must end with the APPID/);
     expect(cosStore({ endpoint: 'cos.example.com' }).problem()).toMatch(/TENCENT_ENDPOINT/);
     expect(cosStore({ endpoint: 'http://[bad' }).problem()).toMatch(/TENCENT_ENDPOINT/);
+  });
+
+  it('accepts exactly the regions the settings schema accepts (ap-beijing-1 has a digit)', () => {
+    const schema = settingSpecs.tencentRegion.schema;
+    for (const region of ['ap-guangzhou', 'ap-beijing-1', 'ap-shanghai-fsi', 'na-siliconvalley']) {
+      expect(schema.safeParse(region).success).toBe(true);
+      expect(cosStore({ region }).problem()).toBeUndefined();
+    }
+    for (const region of ['AP-Guangzhou', 'guangzhou', 'ap_beijing', 'ap-guangzhou.evil.com']) {
+      expect(schema.safeParse(region).success).toBe(false);
+      expect(cosStore({ region }).problem()).toMatch(/^TENCENT_REGION must be a COS region/);
+    }
   });
 
   it('refuses to save, read or delete while misconfigured, without contacting anything', async () => {

@@ -1,8 +1,9 @@
 /**
  * ImageLibrary: store + index kept in step — saves indexed with their metadata, deletes and
- * evictions leave the index, vanished images are forgotten at start, stats from the right source.
+ * evictions leave the index, vanished images are forgotten at start (unless the store cannot tell),
+ * stats from the right source.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -15,6 +16,7 @@ import {
   type SavedImage,
   type StoredImageData,
 } from '../../../main/server/images/image-store';
+import { LocalImageStore } from '../../../main/server/images/local-store';
 import { MemoryImageStore } from '../../../main/server/images/memory-store';
 import { makePng } from '../../fakes/fake-gemini';
 
@@ -72,7 +74,8 @@ class FakeCloudStore implements ImageStore {
   close = vi.fn(async () => {});
 }
 
-const memoryStore = (max = 100) => new MemoryImageStore({ maxImages: () => max, now: () => T0 });
+const memoryStore = (max = 100) =>
+  new MemoryImageStore({ maxImages: () => max, maxBytes: () => 64 * 1024 * 1024, now: () => T0 });
 
 function entryOf(storage: ImageIndexEntry['storage'], n: number): ImageIndexEntry {
   const id = newImageId(T0 - n * 1000, Buffer.alloc(8, n));
@@ -169,6 +172,27 @@ describe('ImageLibrary', () => {
     expect(index.list().entries.map((e) => e.id)).toEqual([cloud.id, local.id]);
     new ImageLibrary({ store: memoryStore(), index, now: () => T0 });
     expect(index.list().entries.map((e) => e.id)).toEqual([cloud.id, local.id]);
+  });
+
+  it('keeps the local entries while the local folder cannot be used, and forgets them once it can be read', () => {
+    const dir = tempDir();
+    const index = new ImageIndex({ dir });
+    const local = entryOf('local', 2);
+    index.add(local);
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    const caps = { maxImages: () => 10, maxBytes: () => 1e9, cleanIntervalMs: () => 0, now: () => T0 };
+    const broken = new LocalImageStore({ dir: join(blocker, 'images'), ...caps });
+    expect(broken.problem()).toBeDefined();
+    new ImageLibrary({ store: broken, index, now: () => T0 });
+    // The folder says nothing about its files: the gallery keeps them until it can be read again.
+    expect(index.idsOf('local')).toEqual([local.id]);
+
+    const working = new LocalImageStore({ dir: join(dir, 'images'), ...caps });
+    new ImageLibrary({ store: working, index, now: () => T0 });
+    expect(index.idsOf('local')).toEqual([]);
+    void broken.close();
+    void working.close();
   });
 
   it('counts with the store when the gateway serves it, with the index (that backend only) for clouds', async () => {

@@ -106,6 +106,15 @@ describe('settings from the environment', () => {
     expect(errors[0]).toContain(expected);
   });
 
+  it('reads image storage settings a real deployment uses: ap-beijing-1, MEMORY_MAX_IMAGE_MB', () => {
+    const s = settingsOf({ TENCENT_REGION: 'ap-beijing-1', MEMORY_MAX_IMAGE_MB: '64.5' });
+    expect(s.tencentRegion).toBe('ap-beijing-1');
+    expect(s.memoryMaxImageMb).toBe(64.5);
+    expect(settingsOf({}).memoryMaxImageMb).toBe(256);
+    expect(errorsOf({ MEMORY_MAX_IMAGE_MB: '0' })[0]).toContain('MEMORY_MAX_IMAGE_MB:');
+    expect(errorsOf({ TENCENT_REGION: 'Beijing' })[0]).toContain('TENCENT_REGION: must be a COS region');
+  });
+
   it('reports every invalid variable at once', () => {
     const errors = errorsOf({ PORT: 'x', GEMINI_429_RETRIES: 'y' });
     expect(errors.map((e) => e.split(':')[0])).toEqual(['PORT', 'GEMINI_429_RETRIES']);

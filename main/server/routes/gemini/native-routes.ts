@@ -5,7 +5,12 @@
  *   GET  models/{model}              from the catalogue, else relayed (Google's 404 included)
  *   POST models/{model}:{action}     generateContent, streamGenerateContent, countTokens,
  *                                    embedContent, batchEmbedContents — relayed
- * Access control (x-goog-api-key, ?key= or Bearer) ran before any of this; errors are Gemini-shaped.
+ * POST /v1/models/{model}:{action} is relayed the same way (to /v1beta upstream): @google/genai 3.x
+ * defaults to apiVersion v1 (platform-notes §9). Only POST: GET /v1/models… stays OpenAI's list.
+ * The Files API (files, upload/…/files) is out of scope (wire-format §1.2): a Gemini-shaped 404 that
+ * says so, instead of an "unknown route" the SDK user cannot act on.
+ * Access control (x-goog-api-key, ?key= or Bearer) ran before any of this (access/api-dialect.ts
+ * says which paths are Google's); errors are Gemini-shaped.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayCore } from '../../core';
@@ -64,6 +69,16 @@ async function callModel(
     : relayUnary(core, request, reply, call, signal);
 }
 
+const filesNotRelayed = () =>
+  new ApiError(
+    'not_found',
+    'The Files API is not relayed by this gateway. Send the file as inline data instead (an inlineData part with the base64 bytes and its mimeType).',
+  );
+
+/** Every method but OPTIONS, which stays the CORS preflight's. */
+const FILES_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+const FILES_PATHS = ['/v1beta/files', '/v1beta/files/*', '/upload/v1beta/files', '/upload/v1beta/files/*'];
+
 function nativeRoutes(scope: FastifyInstance, core: GatewayCore): void {
   // Bodies are relayed as sent, whatever fields they use: kept as bytes, never parsed or re-serialised.
   scope.removeAllContentTypeParsers();
@@ -73,9 +88,23 @@ function nativeRoutes(scope: FastifyInstance, core: GatewayCore): void {
   scope.get<{ Params: { name: string } }>('/v1beta/models/:name', (request, reply) =>
     getModel(core, request, reply),
   );
-  scope.post<{ Params: { name: string } }>('/v1beta/models/:name', (request, reply) =>
-    callModel(core, request, reply),
-  );
+  for (const version of ['v1beta', 'v1']) {
+    scope.post<{ Params: { name: string } }>(`/${version}/models/:name`, (request, reply) =>
+      callModel(core, request, reply),
+    );
+  }
+  for (const url of FILES_PATHS) {
+    scope.route({
+      method: [...FILES_METHODS],
+      url,
+      // Refused before the body is read: an upload may be as large as MAX_BODY_MB allows. Access
+      // control (a global onRequest hook) has run already, so only callers with a credential learn this.
+      onRequest: (_request, _reply, done) => done(filesNotRelayed()),
+      handler: () => {
+        throw filesNotRelayed();
+      },
+    });
+  }
 }
 
 export async function registerGeminiNative(app: FastifyInstance, core: GatewayCore): Promise<void> {

@@ -1,0 +1,35 @@
+/**
+ * Which API a request belongs to — the one answer both the access rules (which credential, which
+ * limits) and the error renderer (whose error shape) go by, so a client never gets one dialect's
+ * 401 and the other's 404. Judged by the method and the routed path (request-path.ts), never the raw URL.
+ *
+ *   gemini  /v1beta/…, /gemini/…, /upload/… (Google's upload host paths: the SDK's Files API), and
+ *           POST /v1/models/{model}:{action} — Google's v1, the default apiVersion of @google/genai
+ *           3.x (platform-notes §9). OpenAI has no POST under /v1/models, so the method tells them apart.
+ *   openai  every other /v1/… path and the xAI relay /xai/…
+ */
+import type { FastifyRequest } from 'fastify';
+import { routedPath } from './request-path';
+
+export type ApiDialect = 'openai' | 'gemini';
+
+/** The xAI relay: OpenAI-dialect errors and the rate limits of /v1, its own credential rules. */
+export const isXaiRelayPath = (path: string): boolean => path.startsWith('/xai/');
+
+/** POST /v1/models/… : Google's v1 model methods (GET /v1/models/{id} stays OpenAI's). */
+const isGoogleV1Call = (method: string, path: string): boolean =>
+  method === 'POST' && path.startsWith('/v1/models/') && path.length > '/v1/models/'.length;
+
+/** Which API a (routed, decoded) path belongs to; undefined for routes with their own (or no) access rules. */
+export const apiDialectOf = (method: string, path: string): ApiDialect | undefined => {
+  if (path.startsWith('/v1beta/') || path.startsWith('/gemini/') || path.startsWith('/upload/')) {
+    return 'gemini';
+  }
+  if (isGoogleV1Call(method, path)) return 'gemini';
+  if (path.startsWith('/v1/') || isXaiRelayPath(path)) return 'openai';
+  return undefined;
+};
+
+/** The API a request belongs to, judged by the route that will run, never by the raw URL. */
+export const apiDialectOfRequest = (request: FastifyRequest): ApiDialect | undefined =>
+  apiDialectOf(request.method, routedPath(request));
