@@ -1,7 +1,8 @@
 /**
- * Why a listener could not start: in words the log and the tray show as they are
- * (GatewayStatus.listenError, e.g. "port 7860 is in use"), and as a code for the window, which words
- * it in its own language (GatewayStatus.listenProblem). An unknown cause has only the words.
+ * Why a listener could not start: in English words the log shows as they are
+ * (GatewayStatus.listenError, e.g. "port 7860 is in use"), and as a code the window and the tray word
+ * in their own language (GatewayStatus.listenProblem, shared/listen-problem.ts). An unknown cause has
+ * only the English words, which both then show as they are.
  */
 import type { ListenProblem } from '../../shared/admin-dto';
 

@@ -1,12 +1,13 @@
 /**
  * Desktop notifications for what needs the user while the window is closed: the server could not
- * start, no Gemini key is usable, a key was disabled. The key pool has no events and stays pure, so
- * its state is re-read shortly after log activity (every request and every key check logs), with a
- * debounce: a burst of failing requests produces one look and at most one notification per kind.
+ * start (or move), no Gemini key is usable, a key was disabled. The key pool has no events and stays
+ * pure, so its state is re-read shortly after log activity (every request and every key check logs),
+ * with a debounce: a burst of failing requests produces one look and at most one notification per kind.
  */
+import { listenFailureText } from '../../shared/listen-problem';
 import type { GatewayCore } from '../server/core';
-import type { ServerHost } from './server-host';
-import type { ShellText } from './tray-i18n';
+import type { ServerHost, ServerHostStatus } from './server-host';
+import type { ListenFix, ShellText } from './tray-i18n';
 
 export interface NotifierDeps {
   core: Pick<GatewayCore, 'log' | 'keys'>;
@@ -18,6 +19,22 @@ export interface NotifierDeps {
 }
 
 const MAX_KEYS_NAMED = 3;
+
+/** Title and body for a listener that failed, in the tray's language, with advice fitting the cause. */
+function listenFailureNotice(
+  status: ServerHostStatus,
+  error: string,
+  text: ShellText,
+): [title: string, body: string] {
+  // A failed move leaves the old listener serving, and `listening` still names it.
+  const moved = status.listening !== null;
+  const title = moved ? text.notifyListenMoveFailedTitle : text.notifyListenFailedTitle;
+  if (status.blocked === true) return [title, text.notifyBlockedBody(error)];
+  const code = status.listenProblem?.code;
+  // The address is to blame for these two; for the port's and unknown causes, the port is the usual fix.
+  const fix: ListenFix = code === 'address_unavailable' || code === 'host_unresolved' ? 'host' : 'port';
+  return [title, text.notifyListenFailedBody(error, fix, moved)];
+}
 
 export function watchForNotifications(deps: NotifierDeps): () => void {
   const { core, text, notify } = deps;
@@ -55,12 +72,10 @@ export function watchForNotifications(deps: NotifierDeps): () => void {
     timer ??= setTimeout(checkKeys, debounceMs);
   });
   const offHost = deps.host.onChange((status) => {
-    if (status.listenError !== null && status.listenError !== lastListenError) {
-      // A blocked start carries its own advice; the usual body's is about the port.
-      const body = status.blocked
-        ? `${status.listenError}.`
-        : text.notifyListenFailedBody(status.listenError);
-      notify(text.notifyListenFailedTitle, body);
+    const error = listenFailureText(status, text.listen);
+    // Compared by the listener's English words: one notice per distinct failure, whatever the language.
+    if (error !== null && status.listenError !== lastListenError) {
+      notify(...listenFailureNotice(status, error, text));
     }
     lastListenError = status.listenError;
   });

@@ -29,7 +29,7 @@ export interface ServerHostStatus {
   state: ServerState;
   listening: ListeningAddress | null;
   listenError: string | null;
-  /** `listenError` as a code the window words in its language (absent for an unknown cause). */
+  /** `listenError` as a code the window and tray word in their language (absent: an unknown cause). */
   listenProblem?: ListenProblem;
   /** True when the start guard refused to listen: `listenError` is its reason, advice included. */
   blocked?: boolean;

@@ -1,7 +1,16 @@
 /**
  * The words of the tray menu and of desktop notifications, in the two languages the UI has (zh, en),
  * chosen from the OS locale. The window's own texts live in renderer/i18n.
+ *
+ * Listen problems are worded here from their code, as the window words them (shared/listen-problem.ts
+ * picks which words a status gets). The English words are the listener's own (listen-error.ts,
+ * unreadable-secrets.ts, server-host.ts), so the English tray reads as the log does.
  */
+import { settingList, type ListenProblemWords } from '../../shared/listen-problem';
+
+/** What a failed listener's notification tells the user to change. */
+export type ListenFix = 'port' | 'host';
+
 export interface ShellText {
   statusRunning: (address: string) => string;
   statusStarting: string;
@@ -17,8 +26,14 @@ export interface ShellText {
   launchAtLogin: string;
   quit: string;
   tooltip: (status: string) => string;
+  listen: ListenProblemWords;
   notifyListenFailedTitle: string;
-  notifyListenFailedBody: (error: string) => string;
+  /** A move to a new address failed; the old listener still serves. */
+  notifyListenMoveFailedTitle: string;
+  /** `moved`: the old listener still serves, so Start is not offered until Stop. */
+  notifyListenFailedBody: (error: string, fix: ListenFix, moved: boolean) => string;
+  /** A start the guard refused: its reason carries its own advice. */
+  notifyBlockedBody: (error: string) => string;
   notifyAllKeysTitle: string;
   notifyAllKeysBody: (total: number) => string;
   notifyKeyDisabledTitle: (count: number) => string;
@@ -40,9 +55,30 @@ const en: ShellText = {
   launchAtLogin: 'Launch at login',
   quit: 'Quit Gemgate',
   tooltip: (status) => `Gemgate — ${status}`,
+  listen: {
+    port_in_use: (port) => `port ${port} is in use`,
+    port_denied: (port) => `permission denied to listen on port ${port}`,
+    address_unavailable: (host) => `address ${host} is not available on this computer`,
+    host_unresolved: (host) => `host name ${host} cannot be resolved`,
+    secrets_unreadable: (keys) => {
+      const names = settingList(keys, 'en', (name) => `"${name}"`);
+      const [settingWord, them] = keys.length > 1 ? ['settings', 'them'] : ['setting', 'it'];
+      return (
+        `the saved ${settingWord} ${names} could not be decrypted (the system keychain may be locked or ` +
+        `unavailable), so the server does not listen: unlock the keychain and restart Gemgate, or set a ` +
+        `new value for ${them} in Settings`
+      );
+    },
+    stillServing: (error, address) => `${error} (still serving on ${address})`,
+  },
   notifyListenFailedTitle: 'Gemgate could not start its server',
-  notifyListenFailedBody: (error) =>
-    `${error}. Change the port in Settings or free it, then start the server.`,
+  notifyListenMoveFailedTitle: 'Gemgate could not move its server',
+  notifyListenFailedBody: (error, fix, moved) => {
+    const change =
+      fix === 'port' ? 'Change the port in Settings or free it' : 'Change the listen address in Settings';
+    return `${error}. ${change}, then ${moved ? 'stop and start' : 'start'} the server.`;
+  },
+  notifyBlockedBody: (error) => `${error}.`,
   notifyAllKeysTitle: 'No Gemini key is available',
   notifyAllKeysBody: (total) =>
     `All ${total} Gemini API key(s) are cooling down or disabled; requests fail until one recovers.`,
@@ -66,8 +102,23 @@ const zh: ShellText = {
   launchAtLogin: '开机自启',
   quit: '退出 Gemgate',
   tooltip: (status) => `Gemgate — ${status}`,
+  listen: {
+    port_in_use: (port) => `端口 ${port} 已被占用`,
+    port_denied: (port) => `没有权限监听端口 ${port}`,
+    address_unavailable: (host) => `此电脑上没有地址 ${host}`,
+    host_unresolved: (host) => `无法解析主机名 ${host}`,
+    secrets_unreadable: (keys) =>
+      `无法解密已保存的${settingList(keys, 'zh', (name) => `“${name}”`)}（系统钥匙串可能已锁定或不可用），` +
+      '因此服务不会监听：请解锁钥匙串后重启 Gemgate，或在设置中重新填写',
+    stillServing: (error, address) => `${error}（仍在 ${address} 上提供服务）`,
+  },
   notifyListenFailedTitle: 'Gemgate 无法启动服务',
-  notifyListenFailedBody: (error) => `${error}。请在设置中更换端口或释放该端口，然后启动服务。`,
+  notifyListenMoveFailedTitle: 'Gemgate 无法将服务迁移到新地址',
+  notifyListenFailedBody: (error, fix, moved) => {
+    const change = fix === 'port' ? '更换端口或释放该端口' : '更换监听地址';
+    return `${error}。请在设置中${change}，然后${moved ? '停止并重新启动' : '启动'}服务。`;
+  },
+  notifyBlockedBody: (error) => `${error}。`,
   notifyAllKeysTitle: '没有可用的 Gemini 密钥',
   notifyAllKeysBody: (total) => `全部 ${total} 个 Gemini API 密钥都在冷却或已禁用，恢复前请求会失败。`,
   notifyKeyDisabledTitle: (count) =>

@@ -3,6 +3,7 @@
  * testable without Electron (only its types are imported).
  */
 import type { MenuItemConstructorOptions } from 'electron';
+import { listenFailureText } from '../../shared/listen-problem';
 import type { ServerHostStatus } from './server-host';
 import type { ShellText } from './tray-i18n';
 
@@ -28,7 +29,8 @@ export const trayIconState = (status: ServerHostStatus): TrayIconState =>
   status.listenError !== null ? 'error' : status.listening !== null ? 'running' : 'stopped';
 
 export const statusLine = (status: ServerHostStatus, text: ShellText): string => {
-  if (status.listenError !== null) return text.statusError(status.listenError);
+  const error = listenFailureText(status, text.listen);
+  if (error !== null) return text.statusError(error);
   if (status.listening !== null) return text.statusRunning(status.listening.baseUrl.replace(/\/v1$/, ''));
   return status.state === 'starting' ? text.statusStarting : text.statusStopped;
 };

@@ -13,9 +13,9 @@ import type { ListenFailure } from './listen-error';
 export const LISTENER_SECRETS = ['password', 'adminPassword'] as const satisfies readonly SettingKey[];
 
 /**
- * Why the listener must stay down, or null. Shown as the listen error (tray, log) in English, which
- * reads "Not running: …", hence the lower-case start and no full stop; the window words the problem
- * (the settings it names) in its own language.
+ * Why the listener must stay down, or null. The English words go into the log ("Gemgate could not
+ * start its server: …."), hence the lower-case start and no full stop; the window and the tray word
+ * the problem (the settings it names) from its code, in their own language.
  */
 export function unreadableSecretsReason(unreadable: readonly SettingKey[]): ListenFailure | null {
   const locked = LISTENER_SECRETS.filter((key) => unreadable.includes(key));

@@ -1,42 +1,22 @@
 /**
- * Why the listener is not running, in the window's language. The gateway reports known causes as a
- * code (GatewayStatus.listenProblem) beside its English words (listenError); the words are shown as
- * they are only for a cause without a code — or a code this window does not know yet.
+ * Why the listener is not running, in the window's language: the window's words for each cause the
+ * gateway reports as a code; which words a status gets (and the English fallback) is decided in
+ * shared/listen-problem.ts, for the tray too.
  */
-import type { GatewayStatus, ListenProblem } from '../../shared/admin-dto';
-import { settingSpecs, type SettingKey } from '../../shared/settings-schema';
-import { localeOf, type Lang, type Translate } from '../i18n/index';
-
-type ListenState = Pick<GatewayStatus, 'listenError' | 'listenProblem'>;
-
-const settingName = (key: SettingKey, t: Translate, lang: Lang): string =>
-  t('listen.settingName', { name: Object.hasOwn(settingSpecs, key) ? settingSpecs[key].label[lang] : key });
-
-function problemText(problem: ListenProblem, t: Translate, lang: Lang): string | null {
-  switch (problem.code) {
-    case 'port_in_use':
-    case 'port_denied':
-      return t(`listen.${problem.code}`, { port: problem.port });
-    case 'address_unavailable':
-    case 'host_unresolved':
-      return t(`listen.${problem.code}`, { host: problem.host });
-    case 'secrets_unreadable': {
-      const names = problem.settings.map((key) => settingName(key, t, lang));
-      const list = new Intl.ListFormat(localeOf(lang), { type: 'conjunction' }).format(names);
-      return t('listen.secrets_unreadable', { settings: list });
-    }
-    default:
-      return null; // a code from a newer gateway
-  }
-}
+import { listenFailureText, settingList, type ListenState } from '../../shared/listen-problem';
+import type { Lang, Translate } from '../i18n/index';
 
 /** The reason to show, or null while nothing failed. */
 export function listenErrorText(status: ListenState, t: Translate, lang: Lang): string | null {
-  const { listenError, listenProblem } = status;
-  if (listenError === null) return null;
-  const text = listenProblem ? problemText(listenProblem, t, lang) : null;
-  if (text === null || !listenProblem) return listenError;
-  return listenProblem.stillServing
-    ? t('listen.stillServing', { error: text, address: listenProblem.stillServing })
-    : text;
+  return listenFailureText(status, {
+    port_in_use: (port) => t('listen.port_in_use', { port }),
+    port_denied: (port) => t('listen.port_denied', { port }),
+    address_unavailable: (host) => t('listen.address_unavailable', { host }),
+    host_unresolved: (host) => t('listen.host_unresolved', { host }),
+    secrets_unreadable: (keys) =>
+      t('listen.secrets_unreadable', {
+        settings: settingList(keys, lang, (name) => t('listen.settingName', { name })),
+      }),
+    stillServing: (error, address) => t('listen.stillServing', { error, address }),
+  });
 }

@@ -310,6 +310,26 @@ describe('saved passwords the keychain cannot decrypt', () => {
   });
 });
 
+describe('the tray on a Chinese system', () => {
+  it('words a blocked start in Chinese in the menu and the notification; the log stays English', async () => {
+    fake.locale = 'zh-CN';
+    const undecryptable = `${SECRET_MARKER}${Buffer.from('sealed by a lost key').toString('base64')}`;
+    writeFileSync(
+      join(dir, `${STORE_NAME}.json`),
+      JSON.stringify({ settings: { port: 0, keyCheckIntervalMinutes: 0, adminPassword: undecryptable } }),
+    );
+    const desktop = (await start())!;
+    const reason =
+      '无法解密已保存的“管理密码”（系统钥匙串可能已锁定或不可用），因此服务不会监听：' +
+      '请解锁钥匙串后重启 Gemgate，或在设置中重新填写';
+    expect(fake.trays[0]!.item('status').label).toBe(`未运行：${reason}`);
+    expect(fake.notifications).toEqual([{ title: 'Gemgate 无法启动服务', body: `${reason}。` }]);
+    expect(logLines(desktop, 'error')).toContain(
+      `Gemgate could not start its server: ${desktop.host.status().listenError}.`,
+    );
+  });
+});
+
 describe('a damaged settings file', () => {
   it('no longer stops the app: it is set aside, the defaults apply, and the log says where it went', async () => {
     const file = join(dir, `${STORE_NAME}.json`);

@@ -27,12 +27,8 @@ const lease = (n: number) => {
 };
 const settle = () => vi.advanceTimersByTime(1000);
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  keys = new KeyPool(KEYS, { now: () => now, defaultCooldownMs: 60_000 });
-  log = new LogBus({ now: () => now });
-  shown = [];
-  stop = watchForNotifications({
+const watch = (locale: string) =>
+  watchForNotifications({
     core: { keys, log },
     host: {
       onChange: (l) => {
@@ -40,10 +36,22 @@ beforeEach(() => {
         return () => undefined;
       },
     },
-    text: shellTextFor('en'),
+    text: shellTextFor(locale),
     notify: (title, body) => shown.push({ title, body }),
     debounceMs: 500,
   });
+/** The tray app's notifications on a Chinese system from now on. */
+const inChinese = () => {
+  stop();
+  stop = watch('zh-CN');
+};
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  keys = new KeyPool(KEYS, { now: () => now, defaultCooldownMs: 60_000 });
+  log = new LogBus({ now: () => now });
+  shown = [];
+  stop = watch('en');
 });
 afterEach(() => {
   stop();
@@ -116,5 +124,105 @@ describe('notifications', () => {
     const reason = 'the saved X could not be decrypted; set a new value in Settings';
     hostListener({ state: 'error', listening: null, listenError: reason, blocked: true });
     expect(shown).toEqual([{ title: 'Gemgate could not start its server', body: `${reason}.` }]);
+  });
+
+  it('an address that fails asks for another address, not another port', () => {
+    hostListener({
+      state: 'error',
+      listening: null,
+      listenError: 'address 10.9.9.9 is not available on this computer',
+      listenProblem: { code: 'address_unavailable', host: '10.9.9.9' },
+    });
+    expect(shown).toEqual([
+      {
+        title: 'Gemgate could not start its server',
+        body:
+          'address 10.9.9.9 is not available on this computer. ' +
+          'Change the listen address in Settings, then start the server.',
+      },
+    ]);
+  });
+
+  it('a failed move says the server did not move, and that it still serves', () => {
+    hostListener(moveFailed);
+    expect(shown).toEqual([
+      {
+        title: 'Gemgate could not move its server',
+        body:
+          'port 7861 is in use (still serving on http://127.0.0.1:7860). ' +
+          'Change the port in Settings or free it, then stop and start the server.',
+      },
+    ]);
+  });
+});
+
+const moveFailed: ServerHostStatus = {
+  state: 'error',
+  listening: { host: '127.0.0.1', port: 7860, baseUrl: 'http://127.0.0.1:7860/v1' },
+  listenError: 'port 7861 is in use (still serving on http://127.0.0.1:7860)',
+  listenProblem: { code: 'port_in_use', port: 7861, stillServing: 'http://127.0.0.1:7860' },
+};
+
+describe('notifications on a Chinese system', () => {
+  beforeEach(inChinese);
+
+  it('word the listen problem from its code, with the advice that fits it', () => {
+    hostListener({
+      state: 'error',
+      listening: null,
+      listenError: 'port 7860 is in use',
+      listenProblem: { code: 'port_in_use', port: 7860 },
+    });
+    hostListener({
+      state: 'error',
+      listening: null,
+      listenError: 'host name nas.local cannot be resolved',
+      listenProblem: { code: 'host_unresolved', host: 'nas.local' },
+    });
+    hostListener(moveFailed);
+    expect(shown).toEqual([
+      {
+        title: 'Gemgate 无法启动服务',
+        body: '端口 7860 已被占用。请在设置中更换端口或释放该端口，然后启动服务。',
+      },
+      {
+        title: 'Gemgate 无法启动服务',
+        body: '无法解析主机名 nas.local。请在设置中更换监听地址，然后启动服务。',
+      },
+      {
+        title: 'Gemgate 无法将服务迁移到新地址',
+        body:
+          '端口 7861 已被占用（仍在 http://127.0.0.1:7860 上提供服务）。' +
+          '请在设置中更换端口或释放该端口，然后停止并重新启动服务。',
+      },
+    ]);
+  });
+
+  it('a blocked start: the reason in Chinese, with its own advice', () => {
+    hostListener({
+      state: 'error',
+      listening: null,
+      listenError: 'the saved setting "Admin password" could not be decrypted (…)',
+      listenProblem: { code: 'secrets_unreadable', settings: ['adminPassword'] },
+      blocked: true,
+    });
+    expect(shown).toEqual([
+      {
+        title: 'Gemgate 无法启动服务',
+        body:
+          '无法解密已保存的“管理密码”（系统钥匙串可能已锁定或不可用），因此服务不会监听：' +
+          '请解锁钥匙串后重启 Gemgate，或在设置中重新填写。',
+      },
+    ]);
+  });
+
+  it("an unknown cause keeps the listener's English words", () => {
+    hostListener({ state: 'error', listening: null, listenError: 'listen EINVAL: weird' });
+    expect(shown).toEqual([
+      {
+        title: 'Gemgate 无法启动服务',
+        body: 'listen EINVAL: weird。请在设置中更换端口或释放该端口，然后启动服务。',
+      },
+    ]);
   });
 });

@@ -27,6 +27,7 @@ const failed: TrayStatus = {
   state: 'error',
   listening: null,
   listenError: 'port 7860 is in use',
+  listenProblem: { code: 'port_in_use', port: 7860 },
   launchAtLogin: false,
 };
 
@@ -139,10 +140,25 @@ describe('buildTrayMenu', () => {
     expect(byId(menu, 'toggle-server').enabled).toBe(false);
   });
 
-  it('speaks Chinese on a Chinese system', () => {
-    const menu = buildTrayMenu(failed, shellTextFor('zh-CN'), recorder().actions);
-    expect(byId(menu, 'status').label).toBe('未运行：port 7860 is in use');
+  it('speaks Chinese on a Chinese system, the listen problem included', () => {
+    const zh = shellTextFor('zh-CN');
+    const menu = buildTrayMenu(failed, zh, recorder().actions);
+    expect(byId(menu, 'status').label).toBe('未运行：端口 7860 已被占用');
     expect(byId(menu, 'quit').label).toBe('退出 Gemgate');
+    const moved: TrayStatus = {
+      ...running,
+      state: 'error',
+      listenError: 'host name nas.local cannot be resolved (still serving on http://127.0.0.1:7860)',
+      listenProblem: { code: 'host_unresolved', host: 'nas.local', stillServing: 'http://127.0.0.1:7860' },
+    };
+    expect(byId(buildTrayMenu(moved, zh, recorder().actions), 'status').label).toBe(
+      '未运行：无法解析主机名 nas.local（仍在 http://127.0.0.1:7860 上提供服务）',
+    );
+    // A cause without a code has only the listener's English words.
+    const unknown: TrayStatus = { ...stopped, state: 'error', listenError: 'listen EINVAL: weird' };
+    expect(byId(buildTrayMenu(unknown, zh, recorder().actions), 'status').label).toBe(
+      '未运行：listen EINVAL: weird',
+    );
   });
 
   it('maps status to icon state, error first', () => {
@@ -179,6 +195,18 @@ describe('createTray', () => {
       expect(fakeTray.item('toggle-server').label).toBe('Start server');
     },
   );
+
+  it('words the tooltip in the tray language too', () => {
+    const tray = createTray({
+      iconDir: '/icons',
+      platform: 'win32',
+      text: shellTextFor('zh-CN'),
+      actions: recorder().actions,
+      onClick: () => undefined,
+    });
+    tray.update(failed);
+    expect(fake.trays[0]!.tooltip).toBe('Gemgate — 未运行：端口 7860 已被占用');
+  });
 
   it('icon files exist in build/tray for every platform and status', async () => {
     const { existsSync } = await import('node:fs');
