@@ -124,6 +124,11 @@ export interface AdminApi {
   checkKeys(ids?: string[]): Promise<KeyCheckResult[]>;
   setKeyEnabled(id: string, enabled: boolean): Promise<KeyHealth[]>;
 
+  /** The XAI_API_KEYS pool, masked; the list itself is edited in the settings. */
+  listXaiKeys(): Promise<KeyHealth[]>;
+  /** Gives a key the gateway disabled (xAI rejected it) another chance; other keys stay as they are. */
+  enableXaiKey(id: string): Promise<KeyHealth[]>;
+
   listAccessKeys(): Promise<AccessKeyDto[]>;
   createAccessKey(input: AccessKeyInput): Promise<CreatedAccessKey>;
   updateAccessKey(id: string, patch: AccessKeyPatch): Promise<AccessKeyDto>;

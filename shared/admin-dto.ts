@@ -6,7 +6,10 @@ import type { SettingKey } from './settings-schema';
 
 export type KeyStatus = 'active' | 'cooling' | 'disabled';
 
-/** One Gemini key's health (the key itself only masked). */
+/**
+ * One pooled key's health, Gemini or xAI (the key itself only masked). Tokens are counted for Gemini
+ * keys only: the xAI relay passes answers through without reading their usage, so they stay 0 there.
+ */
 export interface KeyHealth {
   id: string;
   masked: string;
@@ -147,9 +150,9 @@ export type GatewayWarning =
   | 'restart_required';
 
 /**
- * Why the listener is not running, as a code the window words in its language; `listenError` says the
- * same in English (the log, the tray). Causes without a code have no ListenProblem: the window shows
- * `listenError` as it is.
+ * Why the listener is not running, as a code the window and the tray word in their language
+ * (shared/listen-problem.ts); `listenError` says the same in English, for the log. Causes without a
+ * code have no ListenProblem: the window and the tray show `listenError` as it is.
  */
 export type ListenProblem = (
   | { code: 'port_in_use' | 'port_denied'; port: number }

@@ -28,6 +28,8 @@ export const ADMIN_HTTP: Record<AdminMethod, HttpRoute & { query?: readonly stri
   removeKeys: { method: 'POST', path: '/admin/api/keys/remove' }, // body: { ids }
   checkKeys: { method: 'POST', path: '/admin/api/keys/check' }, // body: { ids? }
   setKeyEnabled: { method: 'PATCH', path: '/admin/api/keys/:id' }, // body: { enabled }
+  listXaiKeys: { method: 'GET', path: '/admin/api/xai-keys' },
+  enableXaiKey: { method: 'POST', path: '/admin/api/xai-keys/:id/enable' },
   listAccessKeys: { method: 'GET', path: '/admin/api/access-keys' },
   createAccessKey: { method: 'POST', path: '/admin/api/access-keys' }, // body: AccessKeyInput
   updateAccessKey: { method: 'PATCH', path: '/admin/api/access-keys/:id' }, // body: AccessKeyPatch

@@ -33,6 +33,8 @@ export const adminArgs = {
   removeKeys: z.tuple([idListSchema.shape.ids]),
   checkKeys: z.tuple([idListSchema.shape.ids.optional()]),
   setKeyEnabled: z.tuple([id, keyEnabledSchema.shape.enabled]),
+  listXaiKeys: none,
+  enableXaiKey: z.tuple([id]),
   listAccessKeys: none,
   createAccessKey: z.tuple([accessKeyInputSchema]),
   updateAccessKey: z.tuple([id, accessKeyPatchSchema]),

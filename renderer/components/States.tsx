@@ -1,5 +1,6 @@
 import { useI18n } from '../app/context';
-import { describeError } from '../app/hooks';
+import { describeError, type Loaded } from '../app/hooks';
+import { StaleBanner } from './StaleBanner';
 
 export function Loading() {
   const { t } = useI18n();
@@ -20,4 +21,21 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry: () => 
       </button>
     </div>
   );
+}
+
+/**
+ * Whatever a list shows besides its data: loading, a failed first load (with retry), or data kept
+ * from an earlier load that is no longer current. The caller shows the data itself.
+ */
+export function LoadStates({ loaded }: { loaded: Loaded<unknown> }) {
+  if (loaded.data === undefined) {
+    return loaded.error === undefined ? (
+      <Loading />
+    ) : (
+      <ErrorState error={loaded.error} onRetry={loaded.reload} />
+    );
+  }
+  return loaded.error !== undefined && loaded.loadedAt !== undefined ? (
+    <StaleBanner error={loaded.error} since={loaded.loadedAt} />
+  ) : null;
 }

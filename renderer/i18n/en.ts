@@ -145,6 +145,7 @@ export const en = {
   'validation.cos_region': 'A COS region, such as ap-guangzhou or ap-beijing-1.',
   'settings.keysElsewhere': 'Gemini API keys are managed on the Keys page.',
   'settings.openKeys': 'Open Keys',
+  'settings.xaiKeysHealth': 'How each pooled xAI key is doing is shown on the Keys page.',
   'settings.saveBar': 'Save settings',
   'settings.unsaved': '{count} unsaved change(s)',
   'settings.allSaved': 'No unsaved changes',
@@ -190,6 +191,15 @@ export const en = {
   'keys.outcome.rate_limited': 'rate limited',
   'keys.outcome.unknown': 'undecided',
   'keys.tokensTitle': '{prompt} prompt + {completion} completion',
+
+  'xaiKeys.title': 'xAI keys',
+  'xaiKeys.help':
+    'The XAI_API_KEYS pool of the /xai/v1 relay. A 429 or 403 from xAI cools a key down; a key xAI rejects is disabled until you enable it again or save XAI_API_KEYS. The keys are edited in Settings.',
+  'xaiKeys.none':
+    'No xAI keys: callers of /xai/v1 send their own. To let them use the gateway password or an access key instead, set XAI_API_KEYS in Settings.',
+  'xaiKeys.openSettings': 'Open Settings',
+  'xaiKeys.enableAgain': 'Enable again',
+  'xaiKeys.enabledAgain': 'xAI key {key} enabled again.',
 
   'access.title': 'Access keys',
   'access.help':

@@ -143,6 +143,7 @@ export const zh: Record<MessageKey, string> = {
   'validation.cos_region': '请输入 COS 地域，如 ap-guangzhou 或 ap-beijing-1。',
   'settings.keysElsewhere': 'Gemini API 密钥在“密钥”页面管理。',
   'settings.openKeys': '打开密钥页面',
+  'settings.xaiKeysHealth': '每个 xAI 密钥的状态显示在“密钥”页面。',
   'settings.saveBar': '保存设置',
   'settings.unsaved': '{count} 项未保存的修改',
   'settings.allSaved': '没有未保存的修改',
@@ -186,6 +187,15 @@ export const zh: Record<MessageKey, string> = {
   'keys.outcome.rate_limited': '被限流',
   'keys.outcome.unknown': '无法确定',
   'keys.tokensTitle': '输入 {prompt} + 输出 {completion}',
+
+  'xaiKeys.title': 'xAI 密钥',
+  'xaiKeys.help':
+    '/xai/v1 转发使用的 XAI_API_KEYS 密钥池。xAI 返回 429 或 403 时密钥会冷却；被 xAI 拒绝的密钥会被禁用，直到你重新启用它或再次保存 XAI_API_KEYS。密钥在“设置”中修改。',
+  'xaiKeys.none':
+    '未设置 xAI 密钥：/xai/v1 的调用者需自带 xAI 密钥。如需让调用者改用网关密码或访问密钥，请在“设置”中填写 XAI_API_KEYS。',
+  'xaiKeys.openSettings': '打开设置',
+  'xaiKeys.enableAgain': '重新启用',
+  'xaiKeys.enabledAgain': '已重新启用 xAI 密钥 {key}。',
 
   'access.title': '访问密钥',
   'access.help': '用 sk-… 访问密钥代替密码分发给他人：每个密钥有自己的额度和有效期，可随时停用或吊销。',

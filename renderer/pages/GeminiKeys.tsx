@@ -1,12 +1,13 @@
 /** The Gemini key pool: bulk paste, health table, per-key check / enable / remove, check all. */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { KeyCheckResult, KeyHealth } from '../../shared/admin-dto';
 import { useI18n, useTransport } from '../app/context';
-import { useAction, useLoad, useNow, usePolling } from '../app/hooks';
+import { useAction } from '../app/hooks';
 import { useToast } from '../app/toast';
+import { useKeyHealth } from '../app/use-key-health';
 import { useConfirm } from '../components/Dialog';
-import { StaleBanner } from '../components/StaleBanner';
-import { ErrorState, Loading } from '../components/States';
+import { LoadStates } from '../components/States';
+import { KeyHealthTable } from './KeyHealthTable';
 
 function AddKeys({ onAdded }: { onAdded: () => void }) {
   const { admin } = useTransport();
@@ -64,54 +65,14 @@ function AddKeys({ onAdded }: { onAdded: () => void }) {
   );
 }
 
-function StatusCell({ k, now }: { k: KeyHealth; now: number }) {
-  const { t, fmt } = useI18n();
-  if (k.status === 'cooling') {
-    const left = k.cooldownUntil === null ? 0 : (k.cooldownUntil - now) / 1000;
-    return (
-      <span class="badge badge-warning" data-testid="key-status">
-        {t('keys.status.cooling', { left: fmt.countdown(left) })}
-      </span>
-    );
-  }
-  if (k.status === 'disabled') {
-    return (
-      <span class="badge badge-danger" title={k.disabledReason ?? undefined} data-testid="key-status">
-        {t('keys.status.disabled')}
-        {k.disabledReason && <span class="badge-detail">{k.disabledReason}</span>}
-      </span>
-    );
-  }
-  return (
-    <span class="badge badge-ok" data-testid="key-status">
-      {t('keys.status.active')}
-    </span>
-  );
-}
-
 export function GeminiKeys() {
   const { admin } = useTransport();
-  const { t, fmt } = useI18n();
+  const { t } = useI18n();
   const notify = useToast();
   const { busy, run } = useAction();
   const [confirmDialog, confirm] = useConfirm();
   const [checks, setChecks] = useState<ReadonlyMap<string, KeyCheckResult>>(new Map());
-  const keys = useLoad(() => admin.listKeys(), []);
-  const now = useNow(1000);
-  usePolling(() => void keys.reload(), 10_000);
-
-  // A cool-down that just ended changes the status: ask again rather than show "0:00" — once per
-  // cool-down, since a server clock ahead of ours would otherwise make this ask every second.
-  const askedAfter = useRef(new Set<string>());
-  useEffect(() => {
-    const ended = (keys.data ?? [])
-      .filter((k) => k.status === 'cooling' && k.cooldownUntil !== null && k.cooldownUntil <= now)
-      .map((k) => `${k.id}@${k.cooldownUntil}`)
-      .filter((tag) => !askedAfter.current.has(tag));
-    if (ended.length === 0) return;
-    ended.forEach((tag) => askedAfter.current.add(tag));
-    void keys.reload();
-  }, [now, keys.data]);
+  const { keys, now } = useKeyHealth(() => admin.listKeys());
 
   const check = async (ids?: string[]) => {
     const results = await run(ids ? `check:${ids.join()}` : 'check-all', () => admin.checkKeys(ids));
@@ -150,119 +111,55 @@ export function GeminiKeys() {
         </button>
       </header>
       <AddKeys onAdded={() => void keys.reload()} />
-      {!keys.data && keys.error !== undefined && <ErrorState error={keys.error} onRetry={keys.reload} />}
-      {keys.data && keys.error !== undefined && keys.loadedAt !== undefined && (
-        <StaleBanner error={keys.error} since={keys.loadedAt} />
-      )}
-      {!keys.data && keys.error === undefined && <Loading />}
+      <LoadStates loaded={keys} />
       {keys.data && keys.data.length === 0 && <p class="muted">{t('keys.none')}</p>}
       {keys.data && keys.data.length > 0 && (
-        <div class="table-wrap">
-          <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('keys.col.key')}</th>
-                <th scope="col">{t('keys.col.status')}</th>
-                <th scope="col" class="num">
-                  {t('keys.col.requests')}
-                </th>
-                <th scope="col" class="num">
-                  {t('keys.col.failures')}
-                </th>
-                <th scope="col" class="num">
-                  {t('keys.col.tokens')}
-                </th>
-                <th scope="col">{t('keys.col.lastError')}</th>
-                <th scope="col">{t('keys.col.lastUsed')}</th>
-                <th scope="col">
-                  <span class="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.map((k) => {
-                const checked = checks.get(k.id);
-                return (
-                  <tr key={k.id} data-testid="key-row" data-key-id={k.id}>
-                    <td>
-                      <code>{k.masked}</code>
-                      {checked && (
-                        <span class={`check-outcome outcome-${checked.outcome}`} title={checked.message}>
-                          {t(`keys.outcome.${checked.outcome}`)}
-                        </span>
-                      )}
-                    </td>
-                    <td>
-                      <StatusCell k={k} now={now} />
-                    </td>
-                    <td class="num">{fmt.number(k.requests)}</td>
-                    <td class="num">{fmt.number(k.failures)}</td>
-                    <td
-                      class="num"
-                      title={t('keys.tokensTitle', {
-                        prompt: fmt.number(k.promptTokens),
-                        completion: fmt.number(k.completionTokens),
-                      })}
-                    >
-                      {fmt.number(k.promptTokens + k.completionTokens)}
-                    </td>
-                    <td class="last-error">
-                      {k.lastError ? (
-                        <span title={fmt.dateTime(k.lastError.at)}>
-                          {k.lastError.status !== null && <code>{k.lastError.status}</code>}{' '}
-                          {k.lastError.message}
-                        </span>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                    <td>
-                      {k.lastUsedAt === null ? (
-                        t('common.never')
-                      ) : (
-                        <time
-                          dateTime={new Date(k.lastUsedAt).toISOString()}
-                          title={fmt.dateTime(k.lastUsedAt)}
-                        >
-                          {fmt.relative(k.lastUsedAt, now)}
-                        </time>
-                      )}
-                    </td>
-                    <td class="actions">
-                      <button
-                        type="button"
-                        class="btn btn-small"
-                        onClick={() => void check([k.id])}
-                        disabled={busy !== null}
-                        data-testid="key-check"
-                      >
-                        {busy === `check:${k.id}` ? t('keys.checking') : t('keys.check')}
-                      </button>
-                      <button
-                        type="button"
-                        class="btn btn-small"
-                        onClick={() => void setEnabled(k, k.status === 'disabled')}
-                        disabled={busy !== null}
-                        data-testid="key-toggle"
-                      >
-                        {k.status === 'disabled' ? t('keys.enable') : t('keys.disable')}
-                      </button>
-                      <button
-                        type="button"
-                        class="btn btn-small btn-danger"
-                        onClick={() => void remove(k)}
-                        disabled={busy !== null}
-                        data-testid="key-remove"
-                      >
-                        {t('common.remove')}
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <KeyHealthTable
+          keys={keys.data}
+          now={now}
+          tokens
+          rowTestId="key-row"
+          note={(k) => {
+            const checked = checks.get(k.id);
+            if (!checked) return null;
+            return (
+              <span class={`check-outcome outcome-${checked.outcome}`} title={checked.message}>
+                {t(`keys.outcome.${checked.outcome}`)}
+              </span>
+            );
+          }}
+          actions={(k) => (
+            <>
+              <button
+                type="button"
+                class="btn btn-small"
+                onClick={() => void check([k.id])}
+                disabled={busy !== null}
+                data-testid="key-check"
+              >
+                {busy === `check:${k.id}` ? t('keys.checking') : t('keys.check')}
+              </button>
+              <button
+                type="button"
+                class="btn btn-small"
+                onClick={() => void setEnabled(k, k.status === 'disabled')}
+                disabled={busy !== null}
+                data-testid="key-toggle"
+              >
+                {k.status === 'disabled' ? t('keys.enable') : t('keys.disable')}
+              </button>
+              <button
+                type="button"
+                class="btn btn-small btn-danger"
+                onClick={() => void remove(k)}
+                disabled={busy !== null}
+                data-testid="key-remove"
+              >
+                {t('common.remove')}
+              </button>
+            </>
+          )}
+        />
       )}
       {confirmDialog}
     </section>

@@ -2,6 +2,7 @@ import { useI18n } from '../app/context';
 import { Page } from '../components/Page';
 import { AccessKeys } from './AccessKeys';
 import { GeminiKeys } from './GeminiKeys';
+import { XaiKeys } from './XaiKeys';
 
 export function KeysPage() {
   const { t } = useI18n();
@@ -9,6 +10,7 @@ export function KeysPage() {
     <Page name="keys" title={t('keys.title')}>
       <GeminiKeys />
       <AccessKeys />
+      <XaiKeys />
     </Page>
   );
 }

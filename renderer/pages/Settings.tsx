@@ -144,6 +144,11 @@ function SettingsForm({ initial, headless }: FormProps) {
               {t('settings.keysElsewhere')} <a href="#/keys">{t('settings.openKeys')}</a>
             </p>
           )}
+          {section.group === 'xai' && (
+            <p class="note">
+              {t('settings.xaiKeysHealth')} <a href="#/keys">{t('settings.openKeys')}</a>
+            </p>
+          )}
           {section.fields.map((f) => (
             <SettingFieldView
               key={f.key}

@@ -13,6 +13,7 @@ import { createKeyAdmin } from './key-admin';
 import { createSettingsAdmin } from './settings-admin';
 import { createStatusAdmin } from './status-admin';
 import { createUsageLogAdmin } from './usage-log-admin';
+import { createXaiKeyAdmin } from './xai-key-admin';
 
 export type { AdminHost, ListenerStatus } from './admin-host';
 export { createAccessKeyAdmin, type AccessKeyAdminDeps } from './access-key-admin';
@@ -22,6 +23,7 @@ export function createAdminService(core: GatewayCore, host: AdminHost): AdminApi
     ...createStatusAdmin(core, host),
     ...createSettingsAdmin(core, host),
     ...createKeyAdmin(core, host),
+    ...createXaiKeyAdmin(core),
     ...createAccessKeyAdmin(core),
     ...createUsageLogAdmin(core),
     ...createGalleryAdmin(core, host),
