@@ -60,8 +60,8 @@ export const serverSettings = {
     default: 'false',
     label: { en: 'Trust proxy headers', zh: '信任代理头' },
     help: {
-      en: 'When X-Forwarded-For may be believed: false (default), true, a hop count, or the IPs/CIDRs of your proxies.',
-      zh: '何时相信 X-Forwarded-For：false（默认）、true、代理层数，或代理的 IP/CIDR 列表。',
+      en: 'When X-Forwarded-For may be believed: false (default; true on Hugging Face Spaces when unset), true, a hop count, or the IPs/CIDRs of your proxies.',
+      zh: '何时相信 X-Forwarded-For：false（默认；在 Hugging Face Spaces 上未设置时为 true）、true、代理层数，或代理的 IP/CIDR 列表。',
     },
   }),
   dataDir: spec({
