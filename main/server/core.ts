@@ -149,8 +149,10 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
     if (next.xaiApiKeys !== prev.xaiApiKeys) {
       xaiKeys.setKeys(next.xaiApiKeys);
       // Gemini keys the gateway disabled come back when a key check finds them working; no check
-      // probes xAI keys, so the owner saving the list again is their second chance (a key still
-      // refused is disabled again by the next request that uses it, which moves on to another key).
+      // probes xAI keys, so the owner saving the list again is their second chance. A key still
+      // refused is disabled again by the next request that uses it: one the gateway holds the body
+      // of (chat, images/generations, no body) moves on to another key; one whose body streams
+      // through (/xai/v1/images/edits, /v1/responses, …) cannot be replayed and gets xAI's refusal.
       for (const lease of xaiKeys.reenableRejected()) {
         log.info(`xAI key ${lease.masked} enabled again: XAI_API_KEYS was saved with it.`);
       }

@@ -5,7 +5,8 @@
  * extras, `[DONE]`); `/v1/images/generations` (n 1..10, `url` or `b64_json`, no `created`) with the
  * image URLs served by the fake itself on an imgen-like path; JSON `/v1/images/edits`; `/v1/models`.
  * It records every request (raw target, headers, raw body) and notices aborts; a script can answer
- * instead: any status and body, a hang, or raw chunks written when the test says so.
+ * instead: any status and body, a hang, or raw chunks written when the test says so (and then,
+ * if asked, the connection cut before the answer ends).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -35,13 +36,17 @@ export type XaiScripted =
   /** Any answer, after `delayMs` (default none) without a byte sent. */
   | { kind: 'error'; status: number; body: unknown; headers?: Record<string, string>; delayMs?: number }
   | { kind: 'hang' }
-  /** Raw response; `before(i)` is awaited before chunk i is written (a test-controlled gate). */
+  /**
+   * Raw response; `before(i)` is awaited before chunk i is written (a test-controlled gate). `cut`:
+   * after the chunks the connection closes without ending the answer (a body cut off mid-way).
+   */
   | {
       kind: 'raw';
       status?: number;
       headers?: Record<string, string | string[]>;
       chunks: (string | Buffer)[];
       before?: (index: number) => Promise<void>;
+      cut?: boolean;
     };
 
 export type XaiScript = (request: XaiRecordedRequest) => XaiScripted | undefined;
@@ -337,6 +342,7 @@ export async function startFakeXai(options: FakeXaiOptions = {}): Promise<FakeXa
       headers?: Record<string, string | string[]>;
       chunks: (string | Buffer)[];
       before?: (i: number) => Promise<void>;
+      cut?: boolean;
     },
   ): Promise<void> {
     res.writeHead(raw.status ?? 200, raw.headers ?? {});
@@ -346,6 +352,13 @@ export async function startFakeXai(options: FakeXaiOptions = {}): Promise<FakeXa
       else if (i > 0 && eventDelayMs > 0) await delay(eventDelayMs);
       if (res.destroyed) return;
       res.write(chunk);
+    }
+    if (raw.cut) {
+      // The bytes written still reach the client; then the socket closes mid-message.
+      const socket = res.socket;
+      socket?.end();
+      setTimeout(() => socket?.destroy(), 50).unref();
+      return;
     }
     res.end();
   }

@@ -3,10 +3,13 @@
  * openai SDK: OpenAI's size, quality and style never reach xAI; the answer has `created` and bare
  * base64 (a `data:…;base64,` prefix from xAI is stripped). The body is held in memory, so a pooled
  * key xAI refuses (429, 403) hands the request to the next key. xAI's errors pass through as they
- * are; the gateway's own (a body over MAX_BODY_MB) are OpenAI-shaped.
+ * are; the gateway's own (a body over MAX_BODY_MB, an answer cut off or over the size cap) are
+ * OpenAI-shaped, and a client that goes away mid-answer is no internal error.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import OpenAI, { PermissionDeniedError } from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MAX_XAI_IMAGES_ANSWER_BYTES } from '../../main/server/routes/relay/read-answer';
 import type { Settings } from '../../shared/settings-schema';
 import { FAKE_XAI_KEY, startFakeXai, type FakeXai } from '../fakes/fake-xai';
 import { startGateway, type TestGateway } from '../support/gateway';
@@ -34,6 +37,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   fake.reset();
+  gw.core.log.clear();
   gw.settings.update(baseline);
   gw.core.xaiKeys.setKeys([]); // forget cooldowns and counters of the previous test
   gw.core.xaiKeys.setKeys(baseline.xaiApiKeys);
@@ -41,6 +45,27 @@ beforeEach(() => {
 
 const sdk = (apiKey: string) => new OpenAI({ apiKey, baseURL: `${gw.url}/xai/v1`, maxRetries: 0 });
 const imageCalls = () => fake.requests.filter((r) => r.path === '/v1/images/generations');
+
+const generate = (init: { signal?: AbortSignal } = {}) =>
+  fetch(`${gw.url}/xai/v1/images/generations`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${FAKE_XAI_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'grok-2-image-1212', prompt: 'a cat' }),
+    ...init,
+  });
+
+const loggedRequest = () =>
+  vi.waitFor(() => {
+    const entry = gw.core.log.recent().findLast((e) => e.request?.path === '/xai/v1/images/generations');
+    if (!entry?.request) throw new Error('the request is not logged yet');
+    return entry.request;
+  });
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
 
 const NO_CREDITS = {
   code: 'The caller does not have permission to execute the specified operation',
@@ -127,6 +152,87 @@ describe('errors', () => {
       error: { type: 'invalid_request_error', code: 'request_too_large' },
     });
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('reading xAI’s answer', () => {
+  it('an answer cut off mid-body → the gateway’s own 502, OpenAI-shaped, like the chat path', async () => {
+    fake.script(() => ({
+      kind: 'raw',
+      headers: { 'content-type': 'application/json', 'content-length': '1000' },
+      chunks: ['{"data":[{"url":"https://imgen.x.ai/'],
+      cut: true,
+    }));
+    const res = await generate();
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({
+      error: { type: 'server_error', code: 'upstream_unreachable', message: expect.stringContaining('xAI') },
+    });
+    expect((await loggedRequest()).errorCode).toBe('upstream_unreachable');
+  });
+
+  it('a client that goes away while the answer arrives: the call is dropped, no internal error is logged', async () => {
+    const firstWritten = deferred();
+    const gate = deferred();
+    fake.script(() => ({
+      kind: 'raw',
+      headers: { 'content-type': 'application/json' },
+      chunks: ['{"data":[', ']}'],
+      before: async (i) => {
+        if (i === 0) return;
+        firstWritten.resolve();
+        await gate.promise;
+      },
+    }));
+    const controller = new AbortController();
+    const settled = generate({ signal: controller.signal }).catch((e: unknown) => e);
+    try {
+      await firstWritten.promise;
+      await delay(100); // the gateway has xAI's headers and is reading the body
+      controller.abort();
+      expect(await settled).toMatchObject({ name: 'AbortError' });
+      await fake.waitFor((r) => r.aborted, 2000);
+      expect((await loggedRequest()).status).toBe(499);
+    } finally {
+      gate.resolve();
+    }
+    expect(gw.core.log.recent().filter((e) => e.level === 'error')).toEqual([]);
+  });
+
+  it('an answer over the size cap → 502 (upstream_bad_response), xAI’s connection dropped', async () => {
+    const mib = Buffer.alloc(1024 * 1024, 0x61);
+    const filler = Array.from({ length: MAX_XAI_IMAGES_ANSWER_BYTES / mib.length + 1 }, () => mib);
+    for (const declared of [false, true]) {
+      fake.reset();
+      const gate = deferred();
+      fake.script(() => ({
+        kind: 'raw',
+        // Declared: refused before the body is read; else cut off once past the cap. Either way
+        // xAI's answer never ends by itself, so only the gateway can drop it.
+        headers: {
+          'content-type': 'application/json',
+          ...(declared ? { 'content-length': String(MAX_XAI_IMAGES_ANSWER_BYTES + 100) } : {}),
+        },
+        chunks: [...(declared ? ['{"data":[]'] : ['{"data":[],"pad":"', ...filler]), '"}'],
+        before: async (i) => {
+          if (i === (declared ? 1 : filler.length + 1)) await gate.promise;
+        },
+      }));
+      try {
+        const res = await generate();
+        expect(res.status, `declared: ${declared}`).toBe(502);
+        expect(await res.json()).toMatchObject({
+          error: {
+            type: 'server_error',
+            code: 'upstream_bad_response',
+            message: expect.stringContaining('64 MB'),
+          },
+        });
+        await fake.waitFor((r) => r.aborted, 2000);
+      } finally {
+        gate.resolve();
+      }
+    }
   });
 });
 

@@ -7,6 +7,7 @@
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_XAI_IMAGES_ANSWER_BYTES } from '../../main/server/routes/relay/read-answer';
 import type { Settings } from '../../shared/settings-schema';
 import { FAKE_XAI_KEY, startFakeXai, type FakeXai } from '../fakes/fake-xai';
 import { startGateway, type TestGateway } from '../support/gateway';
@@ -242,6 +243,43 @@ describe('errors', () => {
     expect(JSON.parse(events.at(-2)!.slice(6))).toMatchObject({
       error: { message: 'Imagine is overloaded', type: 'server_error' },
     });
+  });
+
+  it('an images answer over the size cap → 502 (upstream_bad_response); xAI’s connection dropped', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    fake.script((r) =>
+      r.path === '/v1/images/generations'
+        ? {
+            kind: 'raw',
+            headers: {
+              'content-type': 'application/json',
+              'content-length': String(MAX_XAI_IMAGES_ANSWER_BYTES + 1),
+            },
+            // The rest is held back: only the gateway dropping the call ends this answer.
+            chunks: ['{"data":[', ']}'],
+            before: (i) => (i === 0 ? Promise.resolve() : gate),
+          }
+        : undefined,
+    );
+    try {
+      const res = await fetch(`${gw.url}/xai/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${FAKE_XAI_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'grok-2-image-1212', messages: [{ role: 'user', content: 'x' }] }),
+      });
+      expect(res.status).toBe(502);
+      expect(await res.json()).toMatchObject({
+        error: {
+          type: 'server_error',
+          code: 'upstream_bad_response',
+          message: expect.stringContaining('64 MB'),
+        },
+      });
+      await fake.waitFor((r) => r.aborted, 2000);
+    } finally {
+      release();
+    }
   });
 
   it('no user text to draw → the gateway’s own 400; xAI is not called', async () => {

@@ -3,6 +3,7 @@
  * index (what the gallery lists, how our own URLs are recognised). Saving goes to both, deleting
  * removes from both, and the index follows the store's own evictions.
  */
+import { ApiError } from '../errors';
 import type { ImageIndex, ImageIndexEntry, ImageIndexPage, ImageSource } from './image-index';
 import { IMAGE_ID_PATTERN, type ImageStore, type ImageStoreStats, type StoredImageData } from './image-store';
 
@@ -82,10 +83,22 @@ export class ImageLibrary {
   /**
    * Deletes from the store and the index; ids the store no longer has (evicted, saved by another
    * backend, deleted by hand) leave the index too. Resolves with every id that is now gone.
+   *
+   * A store with a problem (a folder it cannot use, a missing credential) can neither delete nor
+   * say which images it holds — a local one then holds no ids at all, so every entry would look
+   * gone. The call is refused with the problem in words and every entry stays, as at start
+   * (#forgetVanished): once the storage works again the gallery lists and deletes them as before.
    */
   async delete(ids: readonly string[]): Promise<string[]> {
     const valid = [...new Set(ids)].filter((id) => IMAGE_ID_PATTERN.test(id));
     if (valid.length === 0) return [];
+    const problem = this.store.problem();
+    if (problem !== undefined) {
+      throw new ApiError(
+        'internal_error',
+        `Image storage "${this.store.kind}" is not usable (${problem}); no image was deleted, and the gallery keeps them until the storage works again.`,
+      );
+    }
     const removed = await this.store.delete(valid);
     const gone = new Set(removed);
     for (const id of valid) {

@@ -1,10 +1,12 @@
 /**
- * The Gemini key pool (DESIGN §5): pure state, an injected clock, no timers and no I/O. Cooldowns
- * end lazily — a cooling key is simply treated as active once the clock has passed its end — so the
- * pool never needs a timer and tests drive it with a fake clock.
+ * A key pool (DESIGN §5) — the Gemini keys' and the xAI keys': pure state, an injected clock, no
+ * timers and no I/O. Cooldowns end lazily — a cooling key is simply treated as active once the
+ * clock has passed its end — so the pool never needs a timer and tests drive it with a fake clock.
  *
- * A cooldown is for the whole key, or for one model when Google's 429 said which model's quota ran
- * out: free-tier quotas are per model, so a key out of gemini-2.5-pro still serves gemini-2.5-flash.
+ * A cooldown is for the whole key, or for one scope, named `model` here: Google's 429 that said
+ * which model's quota ran out (free-tier quotas are per model, so a key out of gemini-2.5-pro still
+ * serves gemini-2.5-flash), or xAI's 403 for what the request was for — its model, else its method
+ * and path (providers/xai/xai-keys.ts).
  */
 import { createHash } from 'node:crypto';
 import { redactSecrets } from '../logging/redact';
@@ -39,7 +41,10 @@ interface KeyEntry {
   /** 'cooling' here means the whole key; cooldowns for single models are in `modelCooldowns`. */
   status: KeyStatus;
   cooldownUntil: number | null;
-  /** Model id → end of its cooldown; null until a 429 names a model. Ended ones are dropped lazily. */
+  /**
+   * Scope (a model id, or an xAI method and path) → end of its cooldown; null until a refusal names
+   * one. Ended ones are dropped lazily.
+   */
   modelCooldowns: Map<string, number> | null;
   disabledReason: string | null;
   requests: number;
@@ -111,8 +116,9 @@ export class KeyPool {
   }
 
   /**
-   * The next key that can serve `model`: a key cooling for another model is used. Without a model
-   * (listing models, xAI) only a key free of every cooldown is.
+   * The next key that can serve `model` (a scope: xAI passes its model or method and path): a key
+   * cooling for another scope is used. Without one (listing Gemini's models) only a key free of
+   * every cooldown is.
    */
   acquire(exclude?: ReadonlySet<string>, model?: string): KeyLease | null {
     const entries = this.#entries;
@@ -285,6 +291,23 @@ export class KeyPool {
 
   keyOf(id: string): string | undefined {
     return this.#byId.get(id)?.lease.key;
+  }
+
+  /**
+   * When the key's cooldown for `model` (a scope) ends — the later of the whole key's and that
+   * scope's own — or, without one, the whole key's; null when there is none (or the key is disabled
+   * or gone). A log line about the cooldown just reported needs this one: health() shows the key's
+   * longest cooldown, which may belong to another scope.
+   */
+  cooldownEnd(id: string, model?: string): number | null {
+    const entry = this.#byId.get(id);
+    if (!entry) return null;
+    const now = this.#now();
+    this.#refresh(entry, now);
+    if (entry.status === 'disabled') return null;
+    const whole = entry.cooldownUntil ?? now;
+    const until = model === undefined ? whole : Math.max(whole, entry.modelCooldowns?.get(model) ?? now);
+    return until > now ? until : null;
   }
 
   /**

@@ -1,12 +1,13 @@
 /**
  * ImageLibrary: store + index kept in step — saves indexed with their metadata, deletes and
  * evictions leave the index, vanished images are forgotten at start (unless the store cannot tell),
- * stats from the right source.
+ * a store with a problem deletes nothing and forgets nothing, stats from the right source.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../../../main/server/errors';
 import { ImageIndex, type ImageIndexEntry } from '../../../main/server/images/image-index';
 import { ImageLibrary } from '../../../main/server/images/image-library';
 import {
@@ -193,6 +194,48 @@ describe('ImageLibrary', () => {
     expect(index.idsOf('local')).toEqual([]);
     void broken.close();
     void working.close();
+  });
+
+  it('refuses to delete while the local folder cannot be used: the entry stays, and is deletable once it works', async () => {
+    const root = tempDir();
+    const dir = join(root, 'images');
+    const index = new ImageIndex({ dir: root });
+    const caps = { maxImages: () => 10, maxBytes: () => 1e9, cleanIntervalMs: () => 0, now: () => T0 };
+    const first = new LocalImageStore({ dir, ...caps });
+    const saved = await new ImageLibrary({ store: first, index, now: () => T0 }).save(
+      makePng(1),
+      'image/png',
+      {
+        source: 'chat',
+      },
+    );
+    await first.close();
+
+    // The folder is replaced by a file: the store has a problem and knows no ids at all.
+    const aside = join(root, 'images-aside');
+    renameSync(dir, aside);
+    writeFileSync(dir, 'not a folder');
+    const broken = new LocalImageStore({ dir, ...caps });
+    const problem = broken.problem();
+    expect(problem).toBeDefined();
+    const blocked = new ImageLibrary({ store: broken, index, now: () => T0 });
+    const refused = await blocked.delete([saved.id]).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).message).toContain(problem);
+    expect((refused as ApiError).message).toContain('no image was deleted');
+    expect(blocked.list().entries.map((e) => e.id)).toEqual([saved.id]);
+    await broken.close();
+
+    // The folder is back: its file is rescanned, and the gallery still lists and deletes it.
+    rmSync(dir);
+    renameSync(aside, dir);
+    const working = new LocalImageStore({ dir, ...caps });
+    const library = new ImageLibrary({ store: working, index, now: () => T0 });
+    expect(library.list().entries.map((e) => e.id)).toEqual([saved.id]);
+    expect(await library.delete([saved.id])).toEqual([saved.id]);
+    expect(library.list().total).toBe(0);
+    expect(existsSync(join(dir, saved.key))).toBe(false);
+    await working.close();
   });
 
   it('counts with the store when the gateway serves it, with the index (that backend only) for clouds', async () => {

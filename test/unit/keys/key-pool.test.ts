@@ -281,6 +281,26 @@ describe('a cooldown for one model (a 429 whose quota named the model)', () => {
     expect(pool.acquire(undefined, FLASH)).not.toBeNull();
   });
 
+  it('cooldownEnd gives one scope’s end (or the whole key’s), never another scope’s', () => {
+    const { pool, clock } = makePool();
+    const lease = acquireOrFail(pool);
+    const t = clock.now();
+    pool.reportRateLimited(lease, 599_000, 'pro quota', [PRO]);
+    pool.reportRateLimited(lease, 60_000, 'flash quota', [FLASH]);
+    expect(pool.cooldownEnd(lease.id, FLASH)).toBe(t + 60_000);
+    expect(pool.cooldownEnd(lease.id, PRO)).toBe(t + 599_000);
+    expect(pool.cooldownEnd(lease.id)).toBeNull(); // the key as a whole is not cooling
+    pool.reportRateLimited(lease, 30_000, 'quota');
+    expect(pool.cooldownEnd(lease.id)).toBe(t + 30_000);
+    expect(pool.cooldownEnd(lease.id, 'gemini-2.0-flash')).toBe(t + 30_000);
+    expect(pool.cooldownEnd(lease.id, FLASH)).toBe(t + 60_000);
+    clock.advance(60_000);
+    expect(pool.cooldownEnd(lease.id, FLASH)).toBeNull();
+    pool.disable(lease.id, 'API key not valid');
+    expect(pool.cooldownEnd(lease.id, PRO)).toBeNull();
+    expect(pool.cooldownEnd('unknown-id')).toBeNull();
+  });
+
   it('a 429 that names no model still cools the key for every model', () => {
     const { pool } = makePool();
     const lease = acquireOrFail(pool);

@@ -182,6 +182,24 @@ describe('callWithXaiKey', () => {
     expect(used).toEqual([K1, K2, K1, K2]);
   });
 
+  it('each log line gives the rest of the cooldown it reports, not the key’s longest (another scope’s)', async () => {
+    const { pool, logged, call } = setup();
+    const refuseK1 =
+      (status: number, headers: Record<string, string> = {}) =>
+      (key: string) =>
+        key === K1 ? answer(status, NO_CREDITS, headers) : answer(200);
+    pool.setDefaultCooldownMs(599_000);
+    await call({ kind: 'pooled' }, refuseK1(403), true, 'grok-4');
+    pool.setDefaultCooldownMs(60_000);
+    await call({ kind: 'pooled' }, refuseK1(403), true, 'grok-3-mini');
+    await call({ kind: 'pooled' }, refuseK1(429, { 'retry-after': '30' }), true, 'grok-3');
+    expect(logged.map((line) => line.slice(0, line.indexOf(':')))).toEqual([
+      'xAI key xai-…-one cooled down for 599 s for grok-4',
+      'xAI key xai-…-one cooled down for 60 s for grok-3-mini',
+      'xAI key xai-…-one cooled down for 30 s',
+    ]);
+  });
+
   it('a streamed (non-replayable) call returns its 403 from memory; the key cools all the same', async () => {
     const { pool, used, call } = setup();
     const result = await call({ kind: 'pooled' }, () => answer(403, NO_CREDITS), false);

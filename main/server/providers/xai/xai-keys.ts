@@ -65,9 +65,12 @@ const reasonOf = (status: number, text: string): string => {
   return detail === '' ? `HTTP ${status} from xAI` : `HTTP ${status} from xAI: ${detail}`;
 };
 
-/** Whole seconds until the key's longest cooldown ends (just reported), for the log. */
-const restSeconds = (pool: KeyPool, lease: KeyLease, now: number): number => {
-  const until = pool.health().find((h) => h.id === lease.id)?.cooldownUntil ?? now;
+/**
+ * Whole seconds until the cooldown just reported ends, for the log: the scope's (403) or the whole
+ * key's (429, or a 403 without a scope) — not the key's longest, which may be another scope's.
+ */
+const restSeconds = (pool: KeyPool, lease: KeyLease, now: number, scope?: string): number => {
+  const until = pool.cooldownEnd(lease.id, scope) ?? now;
   return Math.max(0, Math.ceil((until - now) / 1000));
 };
 
@@ -113,7 +116,7 @@ export async function callWithXaiKey(
         isIdentityEncoded(response.headers) ? answer.buffered.toString('utf8') : '',
       );
       pool.reportRefused(lease, 403, reason, scope === undefined ? [] : [scope]);
-      const rest = restSeconds(pool, lease, options.now());
+      const rest = restSeconds(pool, lease, options.now(), scope);
       warn(lease, `cooled down for ${rest} s${scope === undefined ? '' : ` for ${scope}`}`, reason);
       if (!options.replayable) return answer;
       last = answer;

@@ -7,6 +7,7 @@
  *
  * A streamed reply sends keep-alive comments while xAI draws; until the first byte went out, an
  * error from xAI passes through with its status and body, after it the stream ends with an error event.
+ * xAI's answer is read whole within MAX_XAI_IMAGES_ANSWER_BYTES (read-answer.ts).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayCore } from '../../core';
@@ -31,6 +32,7 @@ import type { XaiCredential } from '../../providers/xai/xai-keys';
 import { SSE_DONE, sseData } from '../../sse/encode-sse';
 import { SseResponse } from '../../sse/sse-response';
 import { callXai, sendAnswer } from './pass-through';
+import { readXaiAnswer } from './read-answer';
 
 interface ImageContext {
   origin: string;
@@ -127,7 +129,7 @@ export async function relayImageChat(
       out?.dispose();
       return sendAnswer(reply, answer);
     }
-    text = answer.buffered?.toString('utf8') ?? (await answer.response.body.text());
+    text = (await readXaiAnswer(answer, signal)).toString('utf8');
   } catch (err) {
     return fail(err instanceof ApiError ? err : xaiNetworkError(err, signal));
   }

@@ -5,7 +5,8 @@
  * memory, so a pooled key's 429 or 403 moves on to the next key like any relayed request.
  *
  * xAI's errors pass through as they are. A body that is not a JSON object is relayed as it came,
- * for xAI to say what is wrong with it.
+ * for xAI to say what is wrong with it. The 200 is read whole, within MAX_XAI_IMAGES_ANSWER_BYTES
+ * (read-answer.ts): an answer cut off or too large is the gateway's own 502.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayCore } from '../../core';
@@ -13,6 +14,7 @@ import { parseJsonObject } from '../../parse-json';
 import { openAIImagesAnswer, xaiImagesRequest } from '../../providers/xai/images-generations';
 import { clientResponseHeaders, gatewayJsonHeaders } from '../../providers/xai/relay-headers';
 import { callXai, passThrough, sendAnswer, type RelayCall } from './pass-through';
+import { readXaiAnswer } from './read-answer';
 
 export async function relayImageGenerations(
   core: GatewayCore,
@@ -34,7 +36,7 @@ export async function relayImageGenerations(
   });
   const { response } = answer;
   if (response.statusCode !== 200) return sendAnswer(reply, answer);
-  const buffered = answer.buffered ?? Buffer.from(await response.body.arrayBuffer());
+  const buffered = await readXaiAnswer(answer, call.signal);
   const openai = openAIImagesAnswer(buffered.toString('utf8'), Math.floor(core.now() / 1000));
   if (openai === undefined) return sendAnswer(reply, { response, buffered });
 

@@ -1,4 +1,7 @@
-/** Reads a request body the gateway must look into (a chat request), within MAX_BODY_MB. */
+/**
+ * Reads a request body the gateway must look into (chat completions, images/generations), within
+ * MAX_BODY_MB.
+ */
 import type { Readable } from 'node:stream';
 import { ApiError } from '../../errors';
 
