@@ -3,6 +3,7 @@
  * (headless or Electron) and handed to createServer(). Settings changes are applied here, live:
  * a new key list reaches the pool, a new cooldown the next 429, a new PROXY_URL the next call.
  */
+import { describeProxy } from './upstream/upstream-dispatcher';
 import type { Settings } from '../../shared/settings-schema';
 import { AccessKeyStore } from './access/access-keys';
 import { AuthorisedIps, FAILURE_WINDOW_MS } from './access/authorised-ips';
@@ -78,6 +79,12 @@ const secretsOfSettings = () => {
   };
 };
 
+/** The log line for OUTBOUND_PROXY, its password masked. */
+const outboundRouteText = (proxy: string): string =>
+  proxy.trim() === ''
+    ? 'Calls to Gemini and xAI now connect directly (no OUTBOUND_PROXY).'
+    : `Calls to Gemini and xAI go through the HTTP proxy ${describeProxy(proxy)} (OUTBOUND_PROXY).`;
+
 export function createGatewayCore(options: CoreOptions): GatewayCore {
   const { settings } = options;
   const now = options.now ?? Date.now;
@@ -98,9 +105,15 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
     ownerDisabledKeys.applyTo(keys);
   };
   applyOwnerSwitches();
+  if (initial.outboundProxy.trim() !== '') log.info(outboundRouteText(initial.outboundProxy));
+  // Both upstream clients read these per call: a changed proxy or timeout applies to the next request.
+  const connection = {
+    connectTimeoutMs: () => settings.get().upstreamConnectTimeoutSeconds * 1000,
+    proxy: () => settings.get().outboundProxy,
+  };
   const gemini = new GeminiClient({
     baseUrl: () => settings.get().proxyUrl,
-    connectTimeoutMs: initial.upstreamConnectTimeoutSeconds * 1000,
+    connection,
     responseTimeoutMs: () => settings.get().upstreamResponseTimeoutSeconds * 1000,
     observe: (action, status, seconds) => metrics.upstreamAnswered('gemini', action, status, seconds),
   });
@@ -120,7 +133,7 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
   });
   const metrics = new GatewayMetrics({ keys, xaiKeys, imageStats: () => images.library.stats() });
   const xai = new XaiClient({
-    connectTimeoutMs: initial.upstreamConnectTimeoutSeconds * 1000,
+    connection,
     responseTimeoutMs: () => settings.get().upstreamResponseTimeoutSeconds * 1000,
     observe: (action, status, seconds) => metrics.upstreamAnswered('xai', action, status, seconds),
   });
@@ -158,6 +171,10 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
       }
     }
     if (next.proxyUrl !== prev.proxyUrl) models.invalidate();
+    if (next.outboundProxy !== prev.outboundProxy) {
+      log.info(outboundRouteText(next.outboundProxy));
+      models.invalidate();
+    }
     if (next.keyCheckIntervalMinutes !== prev.keyCheckIntervalMinutes)
       keyChecker.schedule(next.keyCheckIntervalMinutes);
   });

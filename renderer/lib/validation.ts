@@ -19,6 +19,7 @@ const CODE_KEYS: Record<ValidationCode, MessageKey> = {
   domain: 'validation.domain',
   qiniu_region: 'validation.qiniu_region',
   cos_region: 'validation.cos_region',
+  proxy_url: 'validation.proxy_url',
 };
 
 const bound = (v: number | bigint): number => Number(v);

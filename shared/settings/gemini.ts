@@ -1,6 +1,6 @@
 /** Gemini upstream: keys, retries, timeouts, thinking, remote images. */
 import { z } from 'zod';
-import { httpUrl, nonNegativeInt, positiveSeconds, spec, stringList } from './spec';
+import { httpUrl, nonNegativeInt, optionalProxyUrl, positiveSeconds, spec, stringList } from './spec';
 
 export const geminiSettings = {
   geminiApiKeys: spec({
@@ -26,6 +26,20 @@ export const geminiSettings = {
     help: {
       en: 'Where Gemini is reached. Replace it with a relay when Google is not reachable directly.',
       zh: 'Gemini 的访问地址。无法直连 Google 时可换成中转地址。',
+    },
+  }),
+  outboundProxy: spec({
+    env: 'OUTBOUND_PROXY',
+    group: 'gemini',
+    envFormat: 'string',
+    schema: optionalProxyUrl,
+    default: '',
+    // It may carry a proxy password (http://user:password@host:port).
+    secret: true,
+    label: { en: 'Outbound proxy', zh: '出站代理' },
+    help: {
+      en: "HTTP proxy for the calls to Gemini and xAI where Google is reachable only through one, e.g. http://127.0.0.1:7890 (Clash) or 127.0.0.1:10809 (v2rayN); http://user:password@host:port works. Empty: direct. SOCKS is not supported: use your proxy app's HTTP port. Image URLs in messages are still fetched directly.",
+      zh: '访问 Gemini 与 xAI 时使用的 HTTP 代理，适用于只能通过代理访问 Google 的网络，如 http://127.0.0.1:7890（Clash）或 127.0.0.1:10809（v2rayN）；支持 http://用户名:密码@主机:端口。留空则直连。不支持 SOCKS，请使用代理软件的 HTTP 端口。消息中的图片链接仍直接下载。',
     },
   }),
   extraModels: spec({

@@ -59,6 +59,20 @@ export const optionalHttpUrl = z
   .refine((v) => v === '' || httpUrl.safeParse(v).success, invalid('http_url_or_empty'));
 
 /**
+ * OUTBOUND_PROXY: empty, an http(s) proxy URL (credentials allowed), or `host:port` as proxy apps show
+ * their port. SOCKS is refused here rather than at the first request: the upstream clients tunnel
+ * through HTTP proxies only (main/server/upstream/upstream-dispatcher.ts).
+ */
+const PROXY_HOST = '(\\[[0-9a-fA-F:.]+\\]|[^\\s/?#@:\\[\\]]+)';
+const PROXY_URL = new RegExp(
+  `^(https?:\\/\\/([^\\s/?#@]+@)?${PROXY_HOST}(:\\d{1,5})?|([^\\s/?#@]+@)?${PROXY_HOST}:\\d{1,5})\\/?$`,
+  'i',
+);
+export const optionalProxyUrl = z
+  .string()
+  .refine((v) => v.trim() === '' || PROXY_URL.test(v.trim()), invalid('proxy_url'));
+
+/**
  * IPv4 / IPv6 address or CIDR. IPv4 must be four plain decimal numbers: shorthand forms such as
  * "10", "127.1" or "010.0.0.1" (octal!) mean something else than they seem. The server parses fully.
  */

@@ -260,7 +260,31 @@ function factsOf(err: unknown): ErrorFacts {
 const safeDetail = (text: string): string =>
   excerpt(text.replace(/(https?:\/\/[^\s?#"']*)[?#][^\s"']*/gi, '$1'));
 
+/**
+ * The HTTP status an outbound proxy (OUTBOUND_PROXY) answered a CONNECT with, if that is why the call
+ * failed. undici reports it as an abort ("Proxy response (407) !== 200 when HTTP Tunneling"), which
+ * must not read as a client that went away.
+ */
+export function proxyRefusalStatus(err: unknown): number | undefined {
+  const message = (err as { message?: unknown } | null)?.message;
+  const match = typeof message === 'string' ? /^Proxy response \((\d{3})\)/.exec(message) : null;
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/** What the proxy's refusal means, for the caller and the log. */
+export const proxyRefusalText = (upstream: string, status: number): string =>
+  `The outbound proxy (OUTBOUND_PROXY) would not connect to ${upstream}: it answered HTTP ${status}${
+    status === 407 ? ' (proxy authentication required: put user:password@ in the proxy URL)' : ''
+  }.`;
+
 export function classifyNetworkFailure(err: unknown): ClassifiedFailure {
+  const proxyStatus = proxyRefusalStatus(err);
+  if (proxyStatus !== undefined) {
+    // A proxy that wants credentials refuses every key alike; a failing one may recover.
+    const text = proxyRefusalText('Gemini', proxyStatus);
+    const kind = proxyStatus === 407 ? 'fatal' : 'transient';
+    return { kind, error: new ApiError('upstream_unreachable', text), keyReason: text };
+  }
   const { code, name, message } = factsOf(err);
   const cause = code ?? name ?? 'unknown error';
   const described = code && CAUSE_TEXT[code] ? `${CAUSE_TEXT[code]} (${code})` : cause;

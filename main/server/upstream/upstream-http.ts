@@ -1,19 +1,9 @@
 /**
- * What the two upstream clients (Gemini, xAI) share: one keep-alive undici Agent per process — no body
- * timeout, since a stream may stay silent for minutes while a model thinks (response timeouts are
- * set per call) — and the timing of each call for the metrics.
+ * What the two upstream clients (Gemini, xAI) share besides their dispatcher (upstream-dispatcher.ts):
+ * base URLs parsed once, and the timing of each call for the metrics.
  */
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { OnHeaders } from './abortable-handler';
-
-export const createUpstreamAgent = (connectTimeoutMs: number): Agent =>
-  new Agent({
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 600_000,
-    connectTimeout: connectTimeoutMs,
-    headersTimeout: 0,
-    bodyTimeout: 0,
-  });
 
 /**
  * A base URL (PROXY_URL, XAI_BASE_URL — maybe with a path prefix) as the origin and path prefix that

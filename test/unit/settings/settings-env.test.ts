@@ -115,6 +115,24 @@ describe('settings from the environment', () => {
     expect(errorsOf({ TENCENT_REGION: 'Beijing' })[0]).toContain('TENCENT_REGION: must be a COS region');
   });
 
+  it('reads OUTBOUND_PROXY as proxy apps and proxy URLs write it, and refuses SOCKS with a way out', () => {
+    expect(settingsOf({}).outboundProxy).toBe('');
+    for (const value of [
+      'http://127.0.0.1:7890',
+      '127.0.0.1:10809',
+      'http://user:p%40ss@proxy.corp:3128/',
+      'https://proxy.example.com',
+      'http://[::1]:7890',
+    ]) {
+      expect(settingsOf({ OUTBOUND_PROXY: value }).outboundProxy).toBe(value);
+    }
+    for (const value of ['socks5://127.0.0.1:7890', 'localhost', 'http://proxy/path', 'ftp://proxy:21']) {
+      expect(errorsOf({ OUTBOUND_PROXY: value })[0]).toContain(
+        "OUTBOUND_PROXY: must be empty or an HTTP proxy such as http://127.0.0.1:7890 (SOCKS is not supported: use your proxy app's HTTP port)",
+      );
+    }
+  });
+
   it('reports every invalid variable at once', () => {
     const errors = errorsOf({ PORT: 'x', GEMINI_429_RETRIES: 'y' });
     expect(errors.map((e) => e.split(':')[0])).toEqual(['PORT', 'GEMINI_429_RETRIES']);

@@ -22,6 +22,7 @@ const REFUSED: [ValidationCode, SettingKey, unknown, string][] = [
   ['domain', 'qiniuBucketDomain', 'img.example.com/path', 'QINIU_BUCKET_DOMAIN=img.example.com/path'],
   ['qiniu_region', 'qiniuRegion', 'z 0', 'QINIU_REGION=z_0'],
   ['cos_region', 'tencentRegion', 'guangzhou', 'TENCENT_REGION=guangzhou'],
+  ['proxy_url', 'outboundProxy', 'socks5://127.0.0.1:7890', 'OUTBOUND_PROXY=socks5://127.0.0.1:7890'],
 ];
 
 describe('validation messages', () => {

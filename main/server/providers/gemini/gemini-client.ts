@@ -1,19 +1,14 @@
 /**
  * The only code that talks to Gemini over the network (DESIGN §4 step 5). One keep-alive undici
- * Agent for the whole process; the key travels in the `x-goog-api-key` header (never in the URL, so
+ * dispatcher for the whole process (through OUTBOUND_PROXY when set: upstream-dispatcher.ts); the key travels in the `x-goog-api-key` header (never in the URL, so
  * it cannot end up in logs of URLs); streams use `alt=sse` and have no body timeout, because a
  * thinking model may stay silent for minutes between events.
  */
-import { request, type Agent, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { requestBuffered, type BufferedResponse } from '../../upstream/buffered-response';
 import { requestStreamed, type StreamedResponse } from '../../upstream/streamed-response';
-import {
-  createUpstreamAgent,
-  headersTimer,
-  timed,
-  upstreamBase,
-  type ObserveCall,
-} from '../../upstream/upstream-http';
+import { UpstreamDispatcher, type UpstreamConnection } from '../../upstream/upstream-dispatcher';
+import { headersTimer, timed, upstreamBase, type ObserveCall } from '../../upstream/upstream-http';
 import { bodyLength, type RequestBody } from './serialize-request';
 
 export type GeminiAction =
@@ -27,7 +22,8 @@ export type GeminiAction =
 export interface GeminiClientOptions {
   /** Read on every call so a settings change (PROXY_URL) applies to the next request. */
   baseUrl: () => string;
-  connectTimeoutMs: number;
+  /** The connect timeout and OUTBOUND_PROXY, read per call. */
+  connection: UpstreamConnection;
   /** Time allowed until response headers arrive (non-stream answers only come when complete). */
   responseTimeoutMs: () => number;
   /** Non-stream bodies are read in one go; a stalled one is cut after this long. */
@@ -68,11 +64,11 @@ const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 export class GeminiClient {
   readonly #options: GeminiClientOptions;
-  readonly #agent: Agent;
+  readonly #dispatcher: UpstreamDispatcher;
 
   constructor(options: GeminiClientOptions) {
     this.#options = options;
-    this.#agent = createUpstreamAgent(options.connectTimeoutMs);
+    this.#dispatcher = new UpstreamDispatcher(options.connection);
   }
 
   /**
@@ -81,13 +77,13 @@ export class GeminiClient {
    */
   callBuffered(call: GeminiCall): Promise<BufferedResponse> {
     const onHeaders = headersTimer(this.#options.observe, call.action);
-    return requestBuffered(this.#agent, this.#requestOptions(call), call.signal, onHeaders);
+    return requestBuffered(this.#dispatcher.get(), this.#requestOptions(call), call.signal, onHeaders);
   }
 
   /** The same call with the answer read chunk by chunk as it arrives (streamed-response.ts). */
   callStreamed(call: GeminiCall): Promise<StreamedResponse> {
     const onHeaders = headersTimer(this.#options.observe, call.action);
-    return requestStreamed(this.#agent, this.#requestOptions(call), call.signal, onHeaders);
+    return requestStreamed(this.#dispatcher.get(), this.#requestOptions(call), call.signal, onHeaders);
   }
 
   #requestOptions(call: GeminiCall): Dispatcher.DispatchOptions {
@@ -126,7 +122,7 @@ export class GeminiClient {
     const url = `${trimSlash(this.#options.baseUrl())}/v1beta/${call.path}${query ? `?${query}` : ''}`;
     return request(url, {
       method: call.method,
-      dispatcher: this.#agent,
+      dispatcher: this.#dispatcher.get(),
       headers: {
         ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
         'x-goog-api-key': call.key,
@@ -150,7 +146,7 @@ export class GeminiClient {
     if (pageToken) query.set('pageToken', pageToken);
     return request(`${trimSlash(this.#options.baseUrl())}/v1beta/models?${query.toString()}`, {
       method: 'GET',
-      dispatcher: this.#agent,
+      dispatcher: this.#dispatcher.get(),
       headers: { 'x-goog-api-key': key, 'x-goog-api-client': 'gemgate' },
       signal,
       headersTimeout: 30_000,
@@ -159,6 +155,6 @@ export class GeminiClient {
   }
 
   async close(): Promise<void> {
-    await this.#agent.close();
+    await this.#dispatcher.close();
   }
 }

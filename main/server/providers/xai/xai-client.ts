@@ -1,16 +1,19 @@
 /**
- * The only code that talks to xAI over the network. One keep-alive undici Agent for the process;
+ * The only code that talks to xAI over the network. One keep-alive undici dispatcher for the process
+ * (through OUTBOUND_PROXY when set);
  * URLs come from relay-target.ts (XAI_BASE_URL only). Redirects are never followed — a 3xx goes back
  * to the caller like any other answer, so the relay cannot be bounced to another host — and there is
  * no body timeout: a stream may stay silent while a reasoning model thinks.
  */
 import type { Readable } from 'node:stream';
-import { request, type Agent, type Dispatcher } from 'undici';
-import { createUpstreamAgent, timed, type ObserveCall } from '../../upstream/upstream-http';
+import { request, type Dispatcher } from 'undici';
+import { UpstreamDispatcher, type UpstreamConnection } from '../../upstream/upstream-dispatcher';
+import { timed, type ObserveCall } from '../../upstream/upstream-http';
 import type { OutgoingHeaders } from './relay-headers';
 
 export interface XaiClientOptions {
-  connectTimeoutMs: number;
+  /** The connect timeout and OUTBOUND_PROXY, read per call. */
+  connection: UpstreamConnection;
   /** Time allowed until response headers arrive; read per call so a settings change applies. */
   responseTimeoutMs: () => number;
   /** Told how long each call took until xAI answered with headers (metrics). */
@@ -30,11 +33,11 @@ export type XaiResponse = Dispatcher.ResponseData;
 
 export class XaiClient {
   readonly #options: XaiClientOptions;
-  readonly #agent: Agent;
+  readonly #dispatcher: UpstreamDispatcher;
 
   constructor(options: XaiClientOptions) {
     this.#options = options;
-    this.#agent = createUpstreamAgent(options.connectTimeoutMs);
+    this.#dispatcher = new UpstreamDispatcher(options.connection);
   }
 
   /** The caller checks the status and consumes (or destroys) the body. */
@@ -45,7 +48,7 @@ export class XaiClient {
   #send(call: XaiCall): Promise<XaiResponse> {
     return request(call.url, {
       method: call.method,
-      dispatcher: this.#agent,
+      dispatcher: this.#dispatcher.get(),
       headers: call.headers,
       body: call.body ?? null,
       signal: call.signal,
@@ -55,6 +58,6 @@ export class XaiClient {
   }
 
   async close(): Promise<void> {
-    await this.#agent.close();
+    await this.#dispatcher.close();
   }
 }
