@@ -11,7 +11,7 @@ import { imagesSettings } from './settings/images';
 import { limitsSettings } from './settings/limits';
 import { serverSettings } from './settings/server';
 import { xaiSettings } from './settings/xai';
-import type { RunMode, SettingSpec } from './settings/spec';
+import type { RunMode, SettingSpec, Text } from './settings/spec';
 
 export type { EnvFormat, RunMode, SettingGroup, SettingSpec, Text } from './settings/spec';
 export { trustProxySchema } from './settings/server';
@@ -38,6 +38,19 @@ const isModeDefault = <T>(d: T | { headless: T; tray: T }): d is { headless: T; 
 export const defaultFor = <K extends SettingKey>(key: K, mode: RunMode): Settings[K] => {
   const d = settingSpecs[key].default as Settings[K] | { headless: Settings[K]; tray: Settings[K] };
   return isModeDefault(d) ? d[mode] : d;
+};
+
+/** "Empty: direct." where an empty value does something else in each mode (SettingSpec.empty). */
+export const emptyMeaning = (key: SettingKey, mode: RunMode): Text | undefined => {
+  const empty = settingSpecs[key].empty?.[mode];
+  return empty && { en: `Empty: ${empty.en}.`, zh: `留空则${empty.zh}。` };
+};
+
+/** The help a mode shows: `help`, then what an empty value does in that mode. */
+export const helpFor = (key: SettingKey, mode: RunMode): Text => {
+  const { help } = settingSpecs[key];
+  const empty = emptyMeaning(key, mode);
+  return empty ? { en: `${help.en} ${empty.en}`, zh: `${help.zh}${empty.zh}` } : help;
 };
 
 export const settingsDefaults = (mode: RunMode): Settings =>

@@ -5,7 +5,7 @@
  * a flag beats the environment, which beats the .env file, which beats the default.
  */
 import { parseArgs } from 'node:util';
-import { settingKeys, settingSpecs, defaultFor } from '../../shared/settings-schema';
+import { settingKeys, settingSpecs, defaultFor, helpFor } from '../../shared/settings-schema';
 
 export type HeadlessCommand =
   | { kind: 'run'; env: Record<string, string>; envFile: string | undefined }
@@ -85,7 +85,7 @@ export function helpText(): string {
     }
     const secret = 'secret' in spec && spec.secret ? ' (secret)' : '';
     lines.push(`  ${spec.env}${secret}  default: ${showDefault(defaultFor(key, 'headless'))}`);
-    lines.push(`      ${spec.label.en}. ${spec.help.en}`);
+    lines.push(`      ${spec.label.en}. ${helpFor(key, 'headless').en}`);
   }
   return lines.join('\n');
 }

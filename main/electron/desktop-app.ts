@@ -9,7 +9,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Notification, app, clipboard, ipcMain, safeStorage } from 'electron';
+import { Notification, app, clipboard, ipcMain, safeStorage, session } from 'electron';
 import type { AdminApi } from '../../shared/admin-contract';
 import { IPC_LOG_CHANNEL } from '../../shared/admin-transport';
 import { createGatewayCore, type GatewayCore } from '../server/core';
@@ -26,6 +26,7 @@ import type { AdminHost } from '../server/admin/admin-host';
 import { createServerHost, type ServerHost } from './server-host';
 import type { SettingsFileEvents } from './settings-file';
 import { ElectronSettingsStore, type KeyValueStore } from './settings-store';
+import { SystemProxy } from './system-proxy';
 import { createTray, type TrayController } from './tray';
 import { shellTextFor } from './tray-i18n';
 import type { TrayActions } from './tray-menu';
@@ -110,7 +111,12 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
   const settings = new ElectronSettingsStore({ store, secrets, baseDir: userData, mode: 'tray' });
   mkdirSync(settings.get().dataDir, { recursive: true });
 
-  const core = createGatewayCore({ settings, version: VERSION });
+  // While OUTBOUND_PROXY is empty, calls to Gemini and xAI take the system proxy, as Electron does.
+  const systemProxy = new SystemProxy({
+    settings,
+    resolveProxy: (url) => session.defaultSession.resolveProxy(url),
+  });
+  const core = createGatewayCore({ settings, version: VERSION, systemProxy: systemProxy.proxyFor });
   if (deps.consoleLog ?? !app.isPackaged) {
     const toConsole = (entry: LogEntry) => process.stdout.write(formatLogLine(entry));
     // Building the core may already have logged (a misconfigured image store): print that first.
@@ -239,6 +245,7 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
   const shutdown = () =>
     (shutdownPromise ??= (async () => {
       quitting = true;
+      systemProxy.stop();
       offNotify();
       offIpc();
       offLogPush();
@@ -275,6 +282,8 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
       .finally(quitNow);
   });
 
+  // The start-up key check and the first requests should already take the system's route.
+  await systemProxy.start({ log: core.log, onChange: () => core.models.invalidate() });
   await host.start();
   return { core, host, settings, window, tray, shutdown };
 }

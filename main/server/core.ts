@@ -3,7 +3,7 @@
  * (headless or Electron) and handed to createServer(). Settings changes are applied here, live:
  * a new key list reaches the pool, a new cooldown the next 429, a new PROXY_URL the next call.
  */
-import { describeProxy } from './upstream/upstream-dispatcher';
+import { describeProxy, type UpstreamConnection, type UpstreamTarget } from './upstream/upstream-dispatcher';
 import type { Settings } from '../../shared/settings-schema';
 import { AccessKeyStore } from './access/access-keys';
 import { AuthorisedIps, FAILURE_WINDOW_MS } from './access/authorised-ips';
@@ -61,6 +61,13 @@ export interface CoreOptions {
   now?: () => number;
   logCapacity?: number;
   remoteLookup?: RemoteFetchOptions['lookup'];
+  /**
+   * The tray app's system proxy for an upstream (main/electron/system-proxy.ts), followed while
+   * OUTBOUND_PROXY is empty: an http(s) proxy URL, or '' for direct. Called on every upstream call, so
+   * it returns a value resolved beforehand. Headless passes none: a server connects the way it is
+   * configured to, whatever the machine's desktop settings say.
+   */
+  systemProxy?: (target: UpstreamTarget) => string;
 }
 
 /** Wrong API keys a client may send within 15 minutes before it is refused for the rest of them. */
@@ -79,11 +86,14 @@ const secretsOfSettings = () => {
   };
 };
 
-/** The log line for OUTBOUND_PROXY, its password masked. */
-const outboundRouteText = (proxy: string): string =>
-  proxy.trim() === ''
-    ? 'Calls to Gemini and xAI now connect directly (no OUTBOUND_PROXY).'
-    : `Calls to Gemini and xAI go through the HTTP proxy ${describeProxy(proxy)} (OUTBOUND_PROXY).`;
+/** The log line for OUTBOUND_PROXY, its password masked. The system proxy logs its own route. */
+const outboundRouteText = (proxy: string, followsSystem: boolean): string => {
+  if (proxy.trim() !== '')
+    return `Calls to Gemini and xAI go through the HTTP proxy ${describeProxy(proxy)} (OUTBOUND_PROXY).`;
+  return followsSystem
+    ? 'Calls to Gemini and xAI now follow the system proxy (OUTBOUND_PROXY is empty).'
+    : 'Calls to Gemini and xAI now connect directly (no OUTBOUND_PROXY).';
+};
 
 export function createGatewayCore(options: CoreOptions): GatewayCore {
   const { settings } = options;
@@ -105,15 +115,20 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
     ownerDisabledKeys.applyTo(keys);
   };
   applyOwnerSwitches();
-  if (initial.outboundProxy.trim() !== '') log.info(outboundRouteText(initial.outboundProxy));
+  const { systemProxy } = options;
+  if (initial.outboundProxy.trim() !== '') log.info(outboundRouteText(initial.outboundProxy, false));
   // Both upstream clients read these per call: a changed proxy or timeout applies to the next request.
-  const connection = {
+  // OUTBOUND_PROXY wins; only when it is empty does the system proxy (tray app) count.
+  const connectionTo = (target: UpstreamTarget): UpstreamConnection => ({
     connectTimeoutMs: () => settings.get().upstreamConnectTimeoutSeconds * 1000,
-    proxy: () => settings.get().outboundProxy,
-  };
+    proxy: () => {
+      const configured = settings.get().outboundProxy;
+      return systemProxy === undefined || configured.trim() !== '' ? configured : systemProxy(target);
+    },
+  });
   const gemini = new GeminiClient({
     baseUrl: () => settings.get().proxyUrl,
-    connection,
+    connection: connectionTo('gemini'),
     responseTimeoutMs: () => settings.get().upstreamResponseTimeoutSeconds * 1000,
     observe: (action, status, seconds) => metrics.upstreamAnswered('gemini', action, status, seconds),
   });
@@ -133,7 +148,7 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
   });
   const metrics = new GatewayMetrics({ keys, xaiKeys, imageStats: () => images.library.stats() });
   const xai = new XaiClient({
-    connection,
+    connection: connectionTo('xai'),
     responseTimeoutMs: () => settings.get().upstreamResponseTimeoutSeconds * 1000,
     observe: (action, status, seconds) => metrics.upstreamAnswered('xai', action, status, seconds),
   });
@@ -172,7 +187,7 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
     }
     if (next.proxyUrl !== prev.proxyUrl) models.invalidate();
     if (next.outboundProxy !== prev.outboundProxy) {
-      log.info(outboundRouteText(next.outboundProxy));
+      log.info(outboundRouteText(next.outboundProxy, systemProxy !== undefined));
       models.invalidate();
     }
     if (next.keyCheckIntervalMinutes !== prev.keyCheckIntervalMinutes)

@@ -10,11 +10,14 @@ import { z } from 'zod';
 import { SECRET_MASK, type SettingsPatch, type SettingsView } from '../../shared/admin-contract';
 import {
   defaultFor,
+  emptyMeaning,
+  helpFor,
   settingKeys,
   settingSpecs,
   type RunMode,
   type SettingGroup,
   type SettingKey,
+  type Text,
 } from '../../shared/settings-schema';
 import { issueMessage, type ValidationMessage } from './validation';
 
@@ -35,6 +38,10 @@ export interface SettingField {
   env: string;
   secret: boolean;
   applies: Applies;
+  /** The help as this mode words it (an empty OUTBOUND_PROXY does something else in the tray). */
+  help: Text;
+  /** What leaving the field empty does in this mode, where the modes differ: shown in the empty field. */
+  emptyHint?: Text;
   /** The default this mode has, as a draft: what a blank number or text field stands for. */
   blankDefault?: string;
   options?: readonly string[];
@@ -76,7 +83,9 @@ export function fieldOf(key: SettingKey, mode: RunMode): SettingField {
     env: spec.env,
     secret: spec.secret === true,
     applies: appliesOf(key, mode),
+    help: helpFor(key, mode),
   };
+  const emptyHint = emptyMeaning(key, mode);
   const fallback: unknown = defaultFor(key, mode);
   if (schema instanceof z.ZodEnum) return { ...base, kind: 'enum', options: schema.options.map(String) };
   if (schema instanceof z.ZodBoolean) return { ...base, kind: 'boolean' };
@@ -94,6 +103,7 @@ export function fieldOf(key: SettingKey, mode: RunMode): SettingField {
   return {
     ...base,
     kind: 'text',
+    ...(emptyHint ? { emptyHint } : {}),
     // An empty default needs no filling in: blank already is the default.
     ...(!base.secret && typeof fallback === 'string' && fallback !== '' ? { blankDefault: fallback } : {}),
   };

@@ -37,7 +37,7 @@ const APPLIES_BADGES: Partial<Record<Applies, [MessageKey, MessageKey]>> = {
 };
 
 function Input({ field, state, onChange, describedBy }: Props & { describedBy: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const id = `setting-${field.key}`;
   const readOnly = field.applies === 'deployment';
   const common = {
@@ -46,9 +46,12 @@ function Input({ field, state, onChange, describedBy }: Props & { describedBy: s
     'aria-invalid': state.error !== null,
     'data-testid': `setting-input-${field.key}`,
   };
-  // What a blank field stands for (parseDraft), shown where the value would be.
-  const placeholder =
-    field.blankDefault && !readOnly ? t('settings.defaultValue', { value: field.blankDefault }) : undefined;
+  // What a blank field stands for (parseDraft) or does, shown where the value would be.
+  const placeholder = readOnly
+    ? undefined
+    : field.blankDefault
+      ? t('settings.defaultValue', { value: field.blankDefault })
+      : field.emptyHint?.[lang];
   const text = typeof state.draft === 'string' ? state.draft : '';
   switch (field.kind) {
     case 'boolean':
@@ -159,7 +162,7 @@ export function SettingFieldView(props: Props) {
         )}
       </div>
       <p class="field-help" id={helpId}>
-        {spec.help[lang]}
+        {field.help[lang]}
         {field.applies === 'deployment' && ` ${t('settings.deploymentHint', { env: field.env })}`}
         {field.kind === 'list' && ` ${t('settings.listHint')}`}
         {field.secret && ` ${t('settings.secretHint')}`}

@@ -38,6 +38,13 @@ export interface SettingSpec<T> {
   setByDeployment?: boolean;
   label: Text;
   help: Text;
+  /**
+   * What an empty value does, where the two modes differ (OUTBOUND_PROXY: headless connects directly,
+   * the tray app follows the system proxy), as a phrase: "direct" / "直连". Each mode's form ends the
+   * help with "Empty: …" and shows it in the empty field; README's table gives both. Absent: `help`
+   * says it, the same everywhere.
+   */
+  empty?: { headless: Text; tray: Text };
 }
 
 /** T comes from the schema alone (NoInfer on the default), so enums keep their literal types. */
@@ -59,20 +66,6 @@ export const optionalHttpUrl = z
   .refine((v) => v === '' || httpUrl.safeParse(v).success, invalid('http_url_or_empty'));
 
 /**
- * OUTBOUND_PROXY: empty, an http(s) proxy URL (credentials allowed), or `host:port` as proxy apps show
- * their port. SOCKS is refused here rather than at the first request: the upstream clients tunnel
- * through HTTP proxies only (main/server/upstream/upstream-dispatcher.ts).
- */
-const PROXY_HOST = '(\\[[0-9a-fA-F:.]+\\]|[^\\s/?#@:\\[\\]]+)';
-const PROXY_URL = new RegExp(
-  `^(https?:\\/\\/([^\\s/?#@]+@)?${PROXY_HOST}(:\\d{1,5})?|([^\\s/?#@]+@)?${PROXY_HOST}:\\d{1,5})\\/?$`,
-  'i',
-);
-export const optionalProxyUrl = z
-  .string()
-  .refine((v) => v.trim() === '' || PROXY_URL.test(v.trim()), invalid('proxy_url'));
-
-/**
  * IPv4 / IPv6 address or CIDR. IPv4 must be four plain decimal numbers: shorthand forms such as
  * "10", "127.1" or "010.0.0.1" (octal!) mean something else than they seem. The server parses fully.
  */
@@ -80,3 +73,22 @@ const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = `${OCTET}(\\.${OCTET}){3}`;
 const IP_OR_CIDR = new RegExp(`^(${IPV4}(\\/\\d{1,2})?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*(\\/\\d{1,3})?)$`);
 export const ipOrCidr = z.string().refine((v) => IP_OR_CIDR.test(v), invalid('ip_or_cidr'));
+
+/**
+ * OUTBOUND_PROXY: empty, an http(s) proxy URL (credentials allowed, percent-encoded), or `host:port` as
+ * proxy apps show their port. What undici's ProxyAgent takes: a port of 1-65535, an ASCII host (a
+ * dotted number must be a real IPv4 address), valid percent-escapes; the dispatcher still reports a
+ * value it cannot use (a malformed IPv6 address) instead of failing to start. SOCKS is refused here rather than at the first request: the
+ * upstream clients tunnel through HTTP proxies only (main/server/upstream/upstream-dispatcher.ts).
+ */
+const PROXY_PORT = '(6553[0-5]|655[0-2]\\d|65[0-4]\\d{2}|6[0-4]\\d{3}|[1-5]\\d{4}|[1-9]\\d{0,3})';
+const PROXY_USERINFO = "(([A-Za-z0-9._~!$&'()*+,;=:-]|%[0-9A-Fa-f]{2})+@)?";
+// A name's last label starts with a letter: URL parsers read a name ending in a number as IPv4.
+const PROXY_HOST = `(${IPV4}|\\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\\]|([A-Za-z0-9_-]+\\.)*[A-Za-z_][A-Za-z0-9_-]*)`;
+const PROXY_URL = new RegExp(
+  `^(https?:\\/\\/${PROXY_USERINFO}${PROXY_HOST}(:${PROXY_PORT})?|${PROXY_USERINFO}${PROXY_HOST}:${PROXY_PORT})\\/?$`,
+  'i',
+);
+export const optionalProxyUrl = z
+  .string()
+  .refine((v) => v.trim() === '' || PROXY_URL.test(v.trim()), invalid('proxy_url'));

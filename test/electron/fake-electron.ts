@@ -3,7 +3,8 @@
  * package under Node tries to download one). Test files install it with
  *   vi.mock('electron', () => import('./fake-electron'));
  * and inspect `fake`: tray menus and icons, windows and their webContents, IPC handlers, exposed
- * bridges, notifications, clipboard, opened URLs and app events. Only what the shell uses exists.
+ * bridges, notifications, clipboard, opened URLs, app events and the system proxy the default session
+ * resolves. Only what the shell uses exists.
  */
 import { EventEmitter } from 'node:events';
 
@@ -350,6 +351,16 @@ export const screen = {
   getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
 };
 
+/** Only `resolveProxy`, answered by `fake.proxyAnswer` (Chromium's PAC-style list) and recorded. */
+export const session = {
+  defaultSession: {
+    resolveProxy(url: string): Promise<string> {
+      fake.proxyQueries.push(url);
+      return fake.proxyAnswer(url);
+    },
+  },
+};
+
 export const dialog = {
   showErrorBox(title: string, content: string) {
     fake.errorBoxes.push({ title, content });
@@ -384,6 +395,9 @@ const initialState = () => ({
   quitCalls: 0,
   /** app.focus() calls, with their options (`steal` is macOS-only). */
   appFocusCalls: [] as ({ steal: boolean } | undefined)[],
+  /** What session.defaultSession.resolveProxy answers: no proxy configured on this system. */
+  proxyAnswer: (_url: string): Promise<string> => Promise.resolve('DIRECT'),
+  proxyQueries: [] as string[],
 });
 
 export const fake = {

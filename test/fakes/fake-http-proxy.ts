@@ -3,7 +3,7 @@
  * CONNECT the way Clash, v2rayN or Squid do — 200 and then bytes piped both ways — and records each
  * tunnel (target, Proxy-Authorization). With credentials set it answers 407 to a CONNECT without
  * them; it can also be told to answer every CONNECT with a given status (a proxy that cannot reach
- * the target answers 502). Plain requests (no CONNECT) get 405: the gateway must always tunnel. It
+ * the target answers 502), or never to answer at all. Plain requests (no CONNECT) get 405: the gateway must always tunnel. It
  * counts the bytes its tunnels carry towards the targets.
  */
 import { createServer, type IncomingMessage } from 'node:http';
@@ -31,6 +31,8 @@ export interface FakeHttpProxy {
   requireCredentials(credentials: { user: string; password: string } | undefined): void;
   /** Answer every CONNECT with this status instead of tunnelling; undefined: tunnel. */
   refuseWith(status: number | undefined): void;
+  /** Accept CONNECTs and never answer them (a stuck proxy app, a wrong port that stays silent). */
+  stayMute(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export async function startFakeHttpProxy(): Promise<FakeHttpProxy> {
   const sockets = new Set<Socket>();
   let expectedAuth: string | undefined;
   let refusal: number | undefined;
+  let mute = false;
   let bytesUp = 0;
 
   const server = createServer((req, res) => {
@@ -59,6 +62,7 @@ export async function startFakeHttpProxy(): Promise<FakeHttpProxy> {
       client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n');
       return;
     }
+    if (mute) return;
     if (refusal !== undefined) {
       client.end(`HTTP/1.1 ${refusal} Refused\r\n\r\n`);
       return;
@@ -94,6 +98,9 @@ export async function startFakeHttpProxy(): Promise<FakeHttpProxy> {
     },
     refuseWith(status) {
       refusal = status;
+    },
+    stayMute(on) {
+      mute = on;
     },
     async close() {
       for (const socket of sockets) socket.destroy();

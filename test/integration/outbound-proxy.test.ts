@@ -53,7 +53,8 @@ beforeEach(() => {
   proxy.plainRequests.length = 0;
   proxy.requireCredentials(undefined);
   proxy.refuseWith(undefined);
-  gw.settings.update({ outboundProxy: proxy.url });
+  proxy.stayMute(false);
+  gw.settings.update({ outboundProxy: proxy.url, upstreamConnectTimeoutSeconds: 10 });
   gw.core.log.clear();
 });
 
@@ -142,7 +143,7 @@ describe('OUTBOUND_PROXY', () => {
     proxy.requireCredentials({ user: 'alice', password: 'secret' });
     const err = await errorOf(chat('no credentials'));
     expect(err.status).toBe(502);
-    expect(err.message).toMatch(/outbound proxy \(OUTBOUND_PROXY\).*HTTP 407.*user:password@/);
+    expect(err.message).toMatch(/outbound proxy \(OUTBOUND_PROXY.*HTTP 407.*user:password@/);
     expect(fake.requests).toEqual([]);
     expect(proxy.tunnels).toHaveLength(1);
   });
@@ -164,6 +165,45 @@ describe('OUTBOUND_PROXY', () => {
     expect(err.status).toBe(502);
     expect(err.message).toMatch(/Could not reach Gemini: connection refused/);
     expect(fake.requests).toEqual([]);
+  });
+
+  it('gives up on a proxy that never answers CONNECT within the connect timeout, not five minutes', async () => {
+    proxy.stayMute(true);
+    // A new connect timeout builds a new dispatcher, so the next call needs a new tunnel.
+    gw.settings.update({ upstreamConnectTimeoutSeconds: 0.5 });
+    const started = Date.now();
+    const err = await errorOf(chat('mute proxy'));
+    // Two attempts (GEMINI_503_RETRIES=1) of half a second each, with room for a busy machine.
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(err.status).toBe(504);
+    expect(proxy.tunnels.length).toBeGreaterThan(0);
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('reports a proxy URL no dispatcher can be built from on every call, and keeps running', async () => {
+    // Past the settings schema (a malformed IPv6 address), undici refuses it: the calls say why.
+    gw.settings.update({ outboundProxy: 'http://alice:s3cret@[::1::2]:7890' });
+    const err = await errorOf(chat('unusable proxy'));
+    expect(err.status).toBe(502);
+    expect(err.message).toContain('OUTBOUND_PROXY http://***@[::1::2]:7890 cannot be used');
+    expect(err.message).not.toContain('s3cret');
+    const grok = new OpenAI({ apiKey: PASSWORD, baseURL: `${gw.url}/xai/v1`, maxRetries: 0 });
+    const xaiErr = await errorOf(
+      grok.chat.completions.create({ model: 'grok-3-mini', messages: [{ role: 'user', content: 'x' }] }),
+    );
+    expect(xaiErr.status).toBe(502);
+    expect(xaiErr.message).toContain('cannot be used');
+    gw.settings.update({ outboundProxy: proxy.url });
+    expect((await chat('usable again')).choices[0]?.message.content).toContain('usable again');
+  });
+
+  it("words a proxy's refusal on the Keys page as for chat", async () => {
+    proxy.requireCredentials({ user: 'alice', password: 'secret' });
+    // A new connect timeout builds a new dispatcher: no tunnel of an earlier test is reused.
+    gw.settings.update({ upstreamConnectTimeoutSeconds: 9 });
+    const [result] = await gw.core.keyChecker.checkAll();
+    expect(result?.outcome).toBe('unknown');
+    expect(result?.message).toMatch(/OUTBOUND_PROXY.*HTTP 407/);
   });
 
   it('applies a change to the next request: cleared, calls go direct; set again, they tunnel', async () => {

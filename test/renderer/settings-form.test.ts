@@ -59,6 +59,22 @@ describe('field model', () => {
     });
   });
 
+  it('words an empty OUTBOUND_PROXY as each mode treats it: the tray follows the system proxy', () => {
+    const tray = fieldIn('outboundProxy', 'tray');
+    const headless = fieldOf('outboundProxy');
+    expect(tray.emptyHint).toEqual({ en: 'Empty: follow the system proxy.', zh: '留空则跟随系统代理。' });
+    expect(tray.help.en).toMatch(/SOCKS is not supported.* Empty: follow the system proxy\.$/);
+    expect(tray.help.zh).toMatch(/不支持 SOCKS.*留空则跟随系统代理。$/);
+    expect(headless.emptyHint).toEqual({ en: 'Empty: direct.', zh: '留空则直连。' });
+    expect(headless.help.en).toMatch(/ Empty: direct\.$/);
+    expect(headless.help.zh).toMatch(/留空则直连。$/);
+    expect(JSON.stringify(tray.help)).not.toMatch(/Empty: direct|直连/);
+    expect(JSON.stringify(headless.help)).not.toMatch(/system proxy|系统代理/);
+    // Elsewhere the help is the schema's, in both modes, with nothing shown in an empty field.
+    expect(fieldIn('proxyUrl', 'tray').help).toEqual(fieldOf('proxyUrl').help);
+    expect(fieldOf('password').emptyHint).toBeUndefined();
+  });
+
   it('leaves out bounds the schema does not set (int() alone is not a bound)', () => {
     const f = fieldOf('maxRequestsPerMinute');
     expect(f.min).toBe(0);

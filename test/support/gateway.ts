@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { settingsDefaults, type Settings } from '../../shared/settings-schema';
-import { createGatewayCore, type GatewayCore } from '../../main/server/core';
+import { createGatewayCore, type CoreOptions, type GatewayCore } from '../../main/server/core';
 import { createServer } from '../../main/server/create-server';
 import { MemorySettingsSource } from '../../main/server/settings/settings-source';
 import type { FastifyInstance } from 'fastify';
@@ -41,6 +41,8 @@ export interface GatewayOptions {
   dataDir?: string;
   /** The built web admin served at /admin/ (createServer's default: dist/renderer under the cwd). */
   rendererDir?: string;
+  /** What the tray app passes (CoreOptions.systemProxy); headless, as by default, passes nothing. */
+  systemProxy?: CoreOptions['systemProxy'];
 }
 
 export async function startGateway(options: GatewayOptions): Promise<TestGateway> {
@@ -61,7 +63,12 @@ export async function startGateway(options: GatewayOptions): Promise<TestGateway
     maxRequestsPerDayPerIp: 0,
     ...options.settings,
   });
-  const core = createGatewayCore({ settings, version: 'test', ...(options.now ? { now: options.now } : {}) });
+  const core = createGatewayCore({
+    settings,
+    version: 'test',
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
+  });
   const app = await createServer(core, options.rendererDir ? { rendererDir: options.rendererDir } : {});
   await app.listen({ host: '127.0.0.1', port: 0 });
   if (options.start) core.start();

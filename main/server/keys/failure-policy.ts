@@ -4,6 +4,7 @@
  * and what the client finally sees (`error`). Client messages keep Google's wording because
  * clients show it, but they always pass through `redactSecrets`.
  */
+import { OutboundProxyError } from '../upstream/upstream-dispatcher';
 import { ApiError } from '../errors';
 import type { GeminiErrorBody, GeminiErrorDetail } from '../providers/gemini/gemini-types';
 import { redactSecrets } from '../logging/redact';
@@ -273,11 +274,21 @@ export function proxyRefusalStatus(err: unknown): number | undefined {
 
 /** What the proxy's refusal means, for the caller and the log. */
 export const proxyRefusalText = (upstream: string, status: number): string =>
-  `The outbound proxy (OUTBOUND_PROXY) would not connect to ${upstream}: it answered HTTP ${status}${
-    status === 407 ? ' (proxy authentication required: put user:password@ in the proxy URL)' : ''
+  `The outbound proxy (OUTBOUND_PROXY, or the system proxy the tray app follows) would not connect to ${upstream}: it answered HTTP ${status}${
+    status === 407
+      ? ' (proxy authentication required: set OUTBOUND_PROXY to http://user:password@host:port)'
+      : ''
   }.`;
 
 export function classifyNetworkFailure(err: unknown): ClassifiedFailure {
+  if (err instanceof OutboundProxyError) {
+    // The setting itself is unusable: no key and no retry can help.
+    return {
+      kind: 'fatal',
+      error: new ApiError('upstream_unreachable', err.message),
+      keyReason: err.message,
+    };
+  }
   const proxyStatus = proxyRefusalStatus(err);
   if (proxyStatus !== undefined) {
     // A proxy that wants credentials refuses every key alike; a failing one may recover.

@@ -5,7 +5,7 @@
  */
 import type { GeminiClient } from '../providers/gemini/gemini-client';
 import type { LogBus } from '../logging/log-bus';
-import { classifyHttpFailure } from './failure-policy';
+import { classifyHttpFailure, classifyNetworkFailure } from './failure-policy';
 import type { KeyCheckResult } from '../../../shared/admin-dto';
 import type { KeyPool } from './key-pool';
 
@@ -91,7 +91,8 @@ export class KeyChecker {
         return { ...base, outcome: 'rate_limited', message: failure.keyReason };
       return { ...base, outcome: 'unknown', message: failure.error.message };
     } catch (err) {
-      return { ...base, outcome: 'unknown', message: err instanceof Error ? err.message : String(err) };
+      // Worded as for chat (a proxy's refusal, a refused connection), not undici's own message.
+      return { ...base, outcome: 'unknown', message: classifyNetworkFailure(err).error.message };
     }
   }
 }

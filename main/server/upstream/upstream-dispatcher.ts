@@ -7,12 +7,15 @@
  * Both settings are read on every call, so a change applies to the next request without a restart.
  * The dispatcher they replace is closed gracefully: calls still running on it (a long stream) finish.
  */
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import { Agent, Pool, ProxyAgent, type Dispatcher } from 'undici';
+
+/** The upstreams the gateway calls; each may be reached through its own proxy (the system's). */
+export type UpstreamTarget = 'gemini' | 'xai';
 
 export interface UpstreamConnection {
   /** UPSTREAM_CONNECT_TIMEOUT_SECONDS, in ms. */
   connectTimeoutMs: () => number;
-  /** OUTBOUND_PROXY as set: '' for direct connections. */
+  /** OUTBOUND_PROXY as set, else the tray app's system proxy for this upstream: '' for direct. */
   proxy: () => string;
 }
 
@@ -42,47 +45,93 @@ export const describeProxy = (value: string): string => {
   return uri.replace(/^(https?:\/\/)[^@/]*@/i, '$1***@');
 };
 
+/**
+ * An OUTBOUND_PROXY value no dispatcher could be built from (the settings schema lets very few through,
+ * such as a malformed IPv6 address). Every call through it fails with this, naming the setting and not
+ * its password, until the setting changes: the gateway keeps running and the owner can fix it.
+ */
+export class OutboundProxyError extends Error {
+  override readonly name = 'OutboundProxyError';
+}
+
 export function createDispatcher(connectTimeoutMs: number, proxy: string): Dispatcher {
   const uri = proxyUri(proxy);
   const options = agentOptions(connectTimeoutMs);
   if (uri === undefined) return new Agent(options);
-  // The Agent's connect timeout does not reach the connections a ProxyAgent opens itself: to the proxy,
-  // and the TLS handshake through the tunnel. proxyTunnel (CONNECT) also for http:// upstreams, so a
-  // proxy never sees a request's headers.
+  // The Agent's connect timeout does not reach what a ProxyAgent does itself: connecting to the proxy,
+  // its answer to CONNECT (undici's default would wait 300 s for a proxy that accepts and stays
+  // silent, and an abort cannot cancel that wait), and the TLS handshake through the tunnel.
+  // proxyTunnel (CONNECT) also for http:// upstreams, so a proxy never sees a request's headers.
   const timeout = { timeout: connectTimeoutMs };
-  return new ProxyAgent({ ...options, uri, proxyTunnel: true, proxyTls: timeout, requestTls: timeout });
+  try {
+    return new ProxyAgent({
+      ...options,
+      uri,
+      proxyTunnel: true,
+      proxyTls: timeout,
+      requestTls: timeout,
+      clientFactory: (origin, clientOptions) =>
+        new Pool(origin, { ...clientOptions, headersTimeout: connectTimeoutMs }),
+    });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new OutboundProxyError(
+      `OUTBOUND_PROXY ${describeProxy(proxy)} cannot be used (${reason}); correct it in the settings.`,
+    );
+  }
 }
 
 export class UpstreamDispatcher {
   readonly #connection: UpstreamConnection;
   #proxy: string;
   #connectTimeoutMs: number;
-  #current: Dispatcher;
+  /** The dispatcher in use, or why the setting cannot give one (thrown to each call). */
+  #current: Dispatcher | OutboundProxyError;
   readonly #retired = new Set<Promise<void>>();
 
   constructor(connection: UpstreamConnection) {
     this.#connection = connection;
     this.#proxy = connection.proxy();
     this.#connectTimeoutMs = connection.connectTimeoutMs();
-    this.#current = createDispatcher(this.#connectTimeoutMs, this.#proxy);
+    this.#current = build(this.#connectTimeoutMs, this.#proxy);
   }
 
-  /** The dispatcher for the next call, rebuilt first if the proxy or the connect timeout changed. */
+  /**
+   * The dispatcher for the next call, rebuilt first if the proxy or the connect timeout changed.
+   * Throws OutboundProxyError while the proxy setting cannot be used.
+   */
   get(): Dispatcher {
+    const current = this.#refresh();
+    if (current instanceof OutboundProxyError) throw current;
+    return current;
+  }
+
+  /**
+   * `call` with the dispatcher for the next call; a proxy setting that cannot be used rejects (never
+   * throws), so callers handle it like any other failed call.
+   */
+  run<T>(call: (dispatcher: Dispatcher) => Promise<T>): Promise<T> {
+    const current = this.#refresh();
+    return current instanceof OutboundProxyError ? Promise.reject(current) : call(current);
+  }
+
+  #refresh(): Dispatcher | OutboundProxyError {
     const proxy = this.#connection.proxy();
     const connectTimeoutMs = this.#connection.connectTimeoutMs();
     if (proxy !== this.#proxy || connectTimeoutMs !== this.#connectTimeoutMs) {
-      this.#retire(this.#current);
+      const next = build(connectTimeoutMs, proxy);
+      if (!(this.#current instanceof OutboundProxyError)) this.#retire(this.#current);
       this.#proxy = proxy;
       this.#connectTimeoutMs = connectTimeoutMs;
-      this.#current = createDispatcher(connectTimeoutMs, proxy);
+      this.#current = next;
     }
     return this.#current;
   }
 
   /** Waits for the calls on every dispatcher, the current one and any replaced, then closes them. */
   async close(): Promise<void> {
-    await Promise.all([this.#current.close(), ...this.#retired]);
+    const current = this.#current instanceof OutboundProxyError ? undefined : this.#current.close();
+    await Promise.all([current, ...this.#retired]);
   }
 
   #retire(old: Dispatcher): void {
@@ -92,3 +141,12 @@ export class UpstreamDispatcher {
     void closing.then(() => this.#retired.delete(closing));
   }
 }
+
+const build = (connectTimeoutMs: number, proxy: string): Dispatcher | OutboundProxyError => {
+  try {
+    return createDispatcher(connectTimeoutMs, proxy);
+  } catch (err) {
+    if (err instanceof OutboundProxyError) return err;
+    throw err;
+  }
+};

@@ -126,7 +126,22 @@ describe('settings from the environment', () => {
     ]) {
       expect(settingsOf({ OUTBOUND_PROXY: value }).outboundProxy).toBe(value);
     }
-    for (const value of ['socks5://127.0.0.1:7890', 'localhost', 'http://proxy/path', 'ftp://proxy:21']) {
+    // Each of these would make undici refuse to build the proxy dispatcher: out-of-range ports, a
+    // dotted number that is no IPv4 address, a full-width colon (a Chinese input method's), a broken
+    // percent-escape in the password, a name ending in a number (URL parsers read it as IPv4).
+    for (const value of [
+      'socks5://127.0.0.1:7890',
+      'localhost',
+      'http://proxy/path',
+      'ftp://proxy:21',
+      'http://127.0.0.1:78900',
+      'http://127.0.0.1:65536',
+      '127.0.0.1:0',
+      'http://999.1.1.1:80',
+      'http://127.0.0.1：7890',
+      'http://alice:50%off@127.0.0.1:7890',
+      'http://proxy.5:8080',
+    ]) {
       expect(errorsOf({ OUTBOUND_PROXY: value })[0]).toContain(
         "OUTBOUND_PROXY: must be empty or an HTTP proxy such as http://127.0.0.1:7890 (SOCKS is not supported: use your proxy app's HTTP port)",
       );

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proxyRefusalStatus, proxyRefusalText } from '../../../main/server/keys/failure-policy';
 import {
   describeProxy,
+  OutboundProxyError,
   proxyUri,
   UpstreamDispatcher,
 } from '../../../main/server/upstream/upstream-dispatcher';
@@ -38,7 +39,7 @@ describe('proxy refusals', () => {
     expect(proxyRefusalStatus(undefined)).toBeUndefined();
     expect(proxyRefusalText('Gemini', 407)).toContain('user:password@');
     expect(proxyRefusalText('xAI', 502)).toBe(
-      'The outbound proxy (OUTBOUND_PROXY) would not connect to xAI: it answered HTTP 502.',
+      'The outbound proxy (OUTBOUND_PROXY, or the system proxy the tray app follows) would not connect to xAI: it answered HTTP 502.',
     );
   });
 });
@@ -75,6 +76,19 @@ describe('UpstreamDispatcher', () => {
     expect(longer).toBeInstanceOf(Agent);
     proxy = '127.0.0.1:7890';
     expect(dispatcher.get()).toBeInstanceOf(ProxyAgent);
+    await dispatcher.close();
+  });
+
+  it('turns a proxy undici cannot use into a rejection per call, never a throw, and recovers', async () => {
+    let proxy = 'http://alice:s3cret@[::1::2]:7890';
+    const dispatcher = new UpstreamDispatcher({ proxy: () => proxy, connectTimeoutMs: () => 1000 });
+    const failed = dispatcher.run(() => Promise.resolve('unreachable'));
+    await expect(failed).rejects.toBeInstanceOf(OutboundProxyError);
+    await expect(failed).rejects.toThrow('OUTBOUND_PROXY http://***@[::1::2]:7890 cannot be used');
+    await expect(failed).rejects.not.toThrow('s3cret');
+    proxy = '';
+    const ok = await dispatcher.run((d) => request(`${url}/fast`, { dispatcher: d }));
+    expect(await ok.body.text()).toBe('ok');
     await dispatcher.close();
   });
 

@@ -77,13 +77,17 @@ export class GeminiClient {
    */
   callBuffered(call: GeminiCall): Promise<BufferedResponse> {
     const onHeaders = headersTimer(this.#options.observe, call.action);
-    return requestBuffered(this.#dispatcher.get(), this.#requestOptions(call), call.signal, onHeaders);
+    return this.#dispatcher.run((d) =>
+      requestBuffered(d, this.#requestOptions(call), call.signal, onHeaders),
+    );
   }
 
   /** The same call with the answer read chunk by chunk as it arrives (streamed-response.ts). */
   callStreamed(call: GeminiCall): Promise<StreamedResponse> {
     const onHeaders = headersTimer(this.#options.observe, call.action);
-    return requestStreamed(this.#dispatcher.get(), this.#requestOptions(call), call.signal, onHeaders);
+    return this.#dispatcher.run((d) =>
+      requestStreamed(d, this.#requestOptions(call), call.signal, onHeaders),
+    );
   }
 
   #requestOptions(call: GeminiCall): Dispatcher.DispatchOptions {
@@ -120,19 +124,21 @@ export class GeminiClient {
   #forward(call: GeminiForward): Promise<GeminiResponse> {
     const query = call.query.toString();
     const url = `${trimSlash(this.#options.baseUrl())}/v1beta/${call.path}${query ? `?${query}` : ''}`;
-    return request(url, {
-      method: call.method,
-      dispatcher: this.#dispatcher.get(),
-      headers: {
-        ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
-        'x-goog-api-key': call.key,
-        'x-goog-api-client': 'gemgate',
-      },
-      ...(call.body === undefined ? {} : { body: call.body }),
-      signal: call.signal,
-      headersTimeout: this.#options.responseTimeoutMs(),
-      bodyTimeout: call.stream ? 0 : (this.#options.bodyTimeoutMs ?? this.#options.responseTimeoutMs()),
-    });
+    return this.#dispatcher.run((dispatcher) =>
+      request(url, {
+        method: call.method,
+        dispatcher,
+        headers: {
+          ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+          'x-goog-api-key': call.key,
+          'x-goog-api-client': 'gemgate',
+        },
+        ...(call.body === undefined ? {} : { body: call.body }),
+        signal: call.signal,
+        headersTimeout: this.#options.responseTimeoutMs(),
+        bodyTimeout: call.stream ? 0 : (this.#options.bodyTimeoutMs ?? this.#options.responseTimeoutMs()),
+      }),
+    );
   }
 
   /** GET /v1beta/models (one page). A pageSize of 1 makes a cheap key probe. */
@@ -144,14 +150,16 @@ export class GeminiClient {
   ): Promise<GeminiResponse> {
     const query = new URLSearchParams({ pageSize: String(pageSize) });
     if (pageToken) query.set('pageToken', pageToken);
-    return request(`${trimSlash(this.#options.baseUrl())}/v1beta/models?${query.toString()}`, {
-      method: 'GET',
-      dispatcher: this.#dispatcher.get(),
-      headers: { 'x-goog-api-key': key, 'x-goog-api-client': 'gemgate' },
-      signal,
-      headersTimeout: 30_000,
-      bodyTimeout: 30_000,
-    });
+    return this.#dispatcher.run((dispatcher) =>
+      request(`${trimSlash(this.#options.baseUrl())}/v1beta/models?${query.toString()}`, {
+        method: 'GET',
+        dispatcher,
+        headers: { 'x-goog-api-key': key, 'x-goog-api-client': 'gemgate' },
+        signal,
+        headersTimeout: 30_000,
+        bodyTimeout: 30_000,
+      }),
+    );
   }
 
   async close(): Promise<void> {

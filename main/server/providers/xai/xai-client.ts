@@ -46,15 +46,17 @@ export class XaiClient {
   }
 
   #send(call: XaiCall): Promise<XaiResponse> {
-    return request(call.url, {
-      method: call.method,
-      dispatcher: this.#dispatcher.get(),
-      headers: call.headers,
-      body: call.body ?? null,
-      signal: call.signal,
-      headersTimeout: this.#options.responseTimeoutMs(),
-      bodyTimeout: 0,
-    });
+    return this.#dispatcher.run((dispatcher) =>
+      request(call.url, {
+        method: call.method,
+        dispatcher,
+        headers: call.headers,
+        body: call.body ?? null,
+        signal: call.signal,
+        headersTimeout: this.#options.responseTimeoutMs(),
+        bodyTimeout: 0,
+      }),
+    );
   }
 
   async close(): Promise<void> {

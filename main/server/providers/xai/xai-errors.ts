@@ -5,6 +5,7 @@
 import { ApiError } from '../../errors';
 import { proxyRefusalStatus, proxyRefusalText } from '../../keys/failure-policy';
 import type { KeyAvailability } from '../../keys/key-pool';
+import { OutboundProxyError } from '../../upstream/upstream-dispatcher';
 import { parseJsonOrUndefined } from '../../parse-json';
 
 export const noPooledXaiKeysError = (): ApiError =>
@@ -62,6 +63,8 @@ const codeOf = (err: unknown): string | undefined => {
 /** A failed call to xAI (no answer at all), as the client sees it. Never echoes the URL or key. */
 export function xaiNetworkError(err: unknown, signal: AbortSignal): ApiError {
   if (signal.aborted) return new ApiError('client_closed', 'The client closed the request.');
+  if (err instanceof OutboundProxyError)
+    return new ApiError('upstream_unreachable', err.message, { cause: err });
   const proxyStatus = proxyRefusalStatus(err);
   if (proxyStatus !== undefined) {
     return new ApiError('upstream_unreachable', proxyRefusalText('xAI', proxyStatus), { cause: err });
