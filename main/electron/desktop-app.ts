@@ -284,6 +284,8 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
 
   // The start-up key check and the first requests should already take the system's route.
   await systemProxy.start({ log: core.log, onChange: () => core.models.invalidate() });
-  await host.start();
+  // Quit chosen during that wait (up to 3 s) has already closed the host and the core: a listener
+  // opened now would outlive the shutdown.
+  if (shutdownPromise === undefined) await host.start();
   return { core, host, settings, window, tray, shutdown };
 }

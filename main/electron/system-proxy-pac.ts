@@ -4,8 +4,11 @@
  *
  * Chromium tries the entries in order; we take the first one we can use the same way: PROXY (an HTTP
  * proxy) or HTTPS (one reached over TLS), both tunnelled with CONNECT by undici's ProxyAgent, or
- * DIRECT. undici has no SOCKS support, so SOCKS entries (and QUIC, or anything unreadable) are passed
+ * DIRECT. The gateway tunnels through HTTP proxies only (undici's SOCKS5 support is experimental, and
+ * OUTBOUND_PROXY refuses SOCKS too), so SOCKS entries (and QUIC, or anything unreadable) are passed
  * over; the first of them is kept so that the log can say why the calls then go direct.
+ *
+ * An empty answer is Electron's failed lookup, not a list: system-proxy.ts never brings it here.
  */
 
 export interface PacRoute {

@@ -9,7 +9,8 @@
  * start, every 30 s (the system setting changes without telling us: Clash switches it on and off)
  * and when one of them or OUTBOUND_PROXY changes — never on a request's path: the core reads the
  * cached answer (`proxyFor`) on every call. The log says which route each upstream takes whenever it
- * changes, and why a system proxy is not followed (SOCKS: undici tunnels through HTTP proxies only).
+ * changes, and why a system proxy is not followed (SOCKS: the gateway tunnels through HTTP proxies
+ * only). A lookup that fails leaves the route as it was: Electron answers '' then (see #ask).
  */
 import type { SettingsSource } from '../server/settings/settings-source';
 import { describeProxy, type UpstreamTarget } from '../server/upstream/upstream-dispatcher';
@@ -155,11 +156,12 @@ export class SystemProxy {
     try {
       pac = await withTimeout(this.#options.resolveProxy(url), RESOLVE_TIMEOUT_MS);
     } catch (err) {
-      const current = this.#routes[target];
-      const keep = current === '' ? 'connecting directly' : `going through ${describeProxy(current)}`;
-      const template = `Could not read the system proxy for the calls to ${WHO} (${messageOf(err)}); they keep ${keep}.`;
-      return { route: undefined, level: 'warn', template };
+      return this.#keep(target, messageOf(err));
     }
+    // Electron's resolveProxy never rejects: a lookup that failed (a net error, the network service
+    // gone) resolves with '', while a direct answer is "DIRECT". Read as "no proxy", one failed round
+    // would send a Clash user's calls direct until the next one.
+    if (pac.trim() === '') return this.#keep(target, 'the lookup failed');
     const { proxy, unsupported } = parsePacProxy(pac);
     if (proxy !== '') {
       return {
@@ -177,5 +179,13 @@ export class SystemProxy {
       'cannot use (it tunnels through HTTP proxies only; SOCKS is not supported). Set OUTBOUND_PROXY ' +
       "(Settings → Gemini → Outbound proxy) to your proxy app's HTTP port, e.g. http://127.0.0.1:7890.";
     return { route: '', level: 'warn', template };
+  }
+
+  /** No answer: the route in use stays. The same words each round, so the log says it once. */
+  #keep(target: UpstreamTarget, reason: string): Note & { route: undefined } {
+    const current = this.#routes[target];
+    const keep = current === '' ? 'connecting directly' : `going through ${describeProxy(current)}`;
+    const template = `Could not read the system proxy for the calls to ${WHO} (${reason}); they keep ${keep}.`;
+    return { route: undefined, level: 'warn', template };
   }
 }

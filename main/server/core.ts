@@ -3,7 +3,12 @@
  * (headless or Electron) and handed to createServer(). Settings changes are applied here, live:
  * a new key list reaches the pool, a new cooldown the next 429, a new PROXY_URL the next call.
  */
-import { describeProxy, type UpstreamConnection, type UpstreamTarget } from './upstream/upstream-dispatcher';
+import {
+  describeProxy,
+  isDirect,
+  type UpstreamConnection,
+  type UpstreamTarget,
+} from './upstream/upstream-dispatcher';
 import type { Settings } from '../../shared/settings-schema';
 import { AccessKeyStore } from './access/access-keys';
 import { AuthorisedIps, FAILURE_WINDOW_MS } from './access/authorised-ips';
@@ -88,6 +93,7 @@ const secretsOfSettings = () => {
 
 /** The log line for OUTBOUND_PROXY, its password masked. The system proxy logs its own route. */
 const outboundRouteText = (proxy: string, followsSystem: boolean): string => {
+  if (isDirect(proxy)) return 'Calls to Gemini and xAI connect directly (OUTBOUND_PROXY=direct).';
   if (proxy.trim() !== '')
     return `Calls to Gemini and xAI go through the HTTP proxy ${describeProxy(proxy)} (OUTBOUND_PROXY).`;
   return followsSystem

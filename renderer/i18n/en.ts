@@ -144,7 +144,7 @@ export const en = {
   'validation.qiniu_region': 'A Qiniu region id: z0, z1, z2, na0 or as0.',
   'validation.cos_region': 'A COS region, such as ap-guangzhou or ap-beijing-1.',
   'validation.proxy_url':
-    "Empty, or an HTTP proxy such as http://127.0.0.1:7890. SOCKS is not supported: use your proxy app's HTTP port.",
+    "Empty, direct, or an HTTP proxy such as http://127.0.0.1:7890. SOCKS is not supported: use your proxy app's HTTP port.",
   'settings.keysElsewhere': 'Gemini API keys are managed on the Keys page.',
   'settings.openKeys': 'Open Keys',
   'settings.xaiKeysHealth': 'How each pooled xAI key is doing is shown on the Keys page.',

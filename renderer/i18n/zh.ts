@@ -142,7 +142,7 @@ export const zh: Record<MessageKey, string> = {
   'validation.qiniu_region': '请输入七牛云区域 ID：z0、z1、z2、na0 或 as0。',
   'validation.cos_region': '请输入 COS 地域，如 ap-guangzhou 或 ap-beijing-1。',
   'validation.proxy_url':
-    '留空，或输入 HTTP 代理，如 http://127.0.0.1:7890。不支持 SOCKS，请使用代理软件的 HTTP 端口。',
+    '留空、direct，或输入 HTTP 代理，如 http://127.0.0.1:7890。不支持 SOCKS，请使用代理软件的 HTTP 端口。',
   'settings.keysElsewhere': 'Gemini API 密钥在“密钥”页面管理。',
   'settings.openKeys': '打开密钥页面',
   'settings.xaiKeysHealth': '每个 xAI 密钥的状态显示在“密钥”页面。',

@@ -15,7 +15,7 @@ export const VALIDATION_MESSAGES = {
   qiniu_region: 'must be a Qiniu region id such as z0, z1, z2, na0 or as0',
   cos_region: 'must be a COS region such as ap-guangzhou or ap-beijing-1',
   proxy_url:
-    "must be empty or an HTTP proxy such as http://127.0.0.1:7890 (SOCKS is not supported: use your proxy app's HTTP port)",
+    "must be empty, direct, or an HTTP proxy such as http://127.0.0.1:7890 (SOCKS is not supported: use your proxy app's HTTP port)",
 } as const;
 
 export type ValidationCode = keyof typeof VALIDATION_MESSAGES;

@@ -75,20 +75,46 @@ const IP_OR_CIDR = new RegExp(`^(${IPV4}(\\/\\d{1,2})?|[0-9a-fA-F:]*:[0-9a-fA-F:
 export const ipOrCidr = z.string().refine((v) => IP_OR_CIDR.test(v), invalid('ip_or_cidr'));
 
 /**
- * OUTBOUND_PROXY: empty, an http(s) proxy URL (credentials allowed, percent-encoded), or `host:port` as
- * proxy apps show their port. What undici's ProxyAgent takes: a port of 1-65535, an ASCII host (a
- * dotted number must be a real IPv4 address), valid percent-escapes; the dispatcher still reports a
- * value it cannot use (a malformed IPv6 address) instead of failing to start. SOCKS is refused here rather than at the first request: the
- * upstream clients tunnel through HTTP proxies only (main/server/upstream/upstream-dispatcher.ts).
+ * OUTBOUND_PROXY: empty, `direct`, an http(s) proxy URL (credentials allowed, percent-encoded), or
+ * `host:port` as proxy apps show their port. What passes is what undici's ProxyAgent can build from:
+ * a port of 1-65535; an ASCII host, where a name ending in a number must be a real IPv4 address (URL
+ * parsers read such a name as one); credentials whose percent-escapes decode. SOCKS is refused here
+ * rather than at the first request: the upstream clients tunnel through HTTP proxies only
+ * (main/server/upstream/upstream-dispatcher.ts), which still reports a value it cannot use (a
+ * malformed IPv6 address) on every call instead of failing to start.
  */
-const PROXY_PORT = '(6553[0-5]|655[0-2]\\d|65[0-4]\\d{2}|6[0-4]\\d{3}|[1-5]\\d{4}|[1-9]\\d{0,3})';
-const PROXY_USERINFO = "(([A-Za-z0-9._~!$&'()*+,;=:-]|%[0-9A-Fa-f]{2})+@)?";
-// A name's last label starts with a letter: URL parsers read a name ending in a number as IPv4.
-const PROXY_HOST = `(${IPV4}|\\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\\]|([A-Za-z0-9_-]+\\.)*[A-Za-z_][A-Za-z0-9_-]*)`;
-const PROXY_URL = new RegExp(
-  `^(https?:\\/\\/${PROXY_USERINFO}${PROXY_HOST}(:${PROXY_PORT})?|${PROXY_USERINFO}${PROXY_HOST}:${PROXY_PORT})\\/?$`,
-  'i',
-);
-export const optionalProxyUrl = z
-  .string()
-  .refine((v) => v.trim() === '' || PROXY_URL.test(v.trim()), invalid('proxy_url'));
+const PROXY_SHAPE =
+  /^(?:(https?):\/\/)?(?:([^\s/?#@]+)@)?(\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\]|[A-Za-z0-9_.-]+)(?::(\d{1,5}))?\/?$/i;
+const HOST_NAME = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/;
+const IPV4_ONLY = new RegExp(`^${IPV4}$`);
+const NUMERIC_LABEL = /^(\d+|0x[0-9a-f]*)$/i;
+
+const decodes = (text: string): boolean => {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const isUsableHost = (host: string): boolean => {
+  if (host.startsWith('[')) return true;
+  if (!HOST_NAME.test(host)) return false;
+  const last = host.replace(/\.$/, '').split('.').pop() ?? '';
+  return !NUMERIC_LABEL.test(last) || IPV4_ONLY.test(host.replace(/\.$/, ''));
+};
+
+/** Whether OUTBOUND_PROXY's value can be used (see above); `direct` turns following the system proxy off. */
+export function isUsableProxySetting(value: string): boolean {
+  const v = value.trim();
+  if (v === '' || /^direct$/i.test(v)) return true;
+  const match = PROXY_SHAPE.exec(v);
+  if (!match) return false;
+  const [, scheme, userinfo, host = '', port] = match;
+  if (scheme === undefined && port === undefined) return false;
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return false;
+  return (userinfo === undefined || decodes(userinfo)) && isUsableHost(host);
+}
+
+export const optionalProxyUrl = z.string().refine(isUsableProxySetting, invalid('proxy_url'));

@@ -248,6 +248,25 @@ describe('tray app', () => {
     running = null;
     await realClose();
   });
+  it('a Quit during the wait for the system proxy leaves no listener behind', async () => {
+    const port = await freePort();
+    writeFileSync(
+      join(dir, `${STORE_NAME}.json`),
+      JSON.stringify({ settings: { port, keyCheckIntervalMinutes: 0 } }),
+    );
+    // A PAC script that never loads: the start waits up to 3 s for the first answer.
+    fake.proxyAnswer = () => new Promise<string>(() => undefined);
+    const starting = start();
+    await vi.waitFor(() => expect(fake.proxyQueries).not.toEqual([]));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    app.quit();
+    await vi.waitFor(() => expect(app.quitted).toBe(true));
+    const desktop = (await starting)!;
+    expect(desktop.host.status().listening).toBeNull();
+    expect(await answers(port)).toBe(false);
+    expect(logLines(desktop, 'info').join('\n')).not.toMatch(/listening on/);
+    running = null;
+  });
 });
 
 describe('Windows', () => {

@@ -351,12 +351,18 @@ export const screen = {
   getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
 };
 
-/** Only `resolveProxy`, answered by `fake.proxyAnswer` (Chromium's PAC-style list) and recorded. */
+/**
+ * Only `resolveProxy`, answered by `fake.proxyAnswer` (Chromium's PAC-style list) and recorded. Like
+ * Electron it never rejects: a failed lookup (`proxyAnswer` throws or rejects) resolves with ''. An
+ * answer that never settles stays a hang.
+ */
 export const session = {
   defaultSession: {
     resolveProxy(url: string): Promise<string> {
       fake.proxyQueries.push(url);
-      return fake.proxyAnswer(url);
+      return Promise.resolve()
+        .then(() => fake.proxyAnswer(url))
+        .catch(() => '');
     },
   },
 };
@@ -395,7 +401,10 @@ const initialState = () => ({
   quitCalls: 0,
   /** app.focus() calls, with their options (`steal` is macOS-only). */
   appFocusCalls: [] as ({ steal: boolean } | undefined)[],
-  /** What session.defaultSession.resolveProxy answers: no proxy configured on this system. */
+  /**
+   * What session.defaultSession.resolveProxy answers: no proxy configured on this system. Throw to
+   * fail the lookup (the answer is then ''), or return a promise that never settles for a hang.
+   */
   proxyAnswer: (_url: string): Promise<string> => Promise.resolve('DIRECT'),
   proxyQueries: [] as string[],
 });

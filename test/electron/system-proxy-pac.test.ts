@@ -24,13 +24,14 @@ describe('parsePacProxy', () => {
     expect(parsePacProxy('DIRECT; PROXY 127.0.0.1:7890')).toEqual({ proxy: '', unsupported: undefined });
   });
 
-  it('DIRECT, and an empty answer, connect directly', () => {
+  it('DIRECT, and a list with no entries, connect directly', () => {
     expect(parsePacProxy('DIRECT')).toEqual({ proxy: '', unsupported: undefined });
+    // Electron's failed lookup: system-proxy.ts keeps the route and never passes it here.
     expect(parsePacProxy('')).toEqual({ proxy: '', unsupported: undefined });
     expect(parsePacProxy('  ;  ')).toEqual({ proxy: '', unsupported: undefined });
   });
 
-  it('passes over SOCKS (undici cannot tunnel through it) and says so when that leaves direct', () => {
+  it('passes over SOCKS (the gateway tunnels through HTTP proxies only) and says so when that leaves direct', () => {
     expect(parsePacProxy('SOCKS5 127.0.0.1:7891')).toEqual({
       proxy: '',
       unsupported: 'SOCKS5 127.0.0.1:7891',

@@ -128,6 +128,23 @@ describe('the tray app and the system proxy', () => {
     }
   });
 
+  it('a lookup that fails keeps the route in use: Electron answers "" then, which is not "no proxy"', async () => {
+    const desktop = await startTray(`PROXY 127.0.0.1:${systemProxy.port}`);
+    const before = logOf(desktop).length;
+    fake.proxyAnswer = async () => {
+      throw new Error('net::ERR_FAILED'); // the fake resolves '' for it, as Electron does
+    };
+    await desktop.settings.update({ proxyUrl: `${gemini.url}/` }); // asks again at once
+    await vi.waitFor(() =>
+      expect(logOf(desktop)).toContain(
+        `warn Could not read the system proxy for the calls to Gemini (the lookup failed); they keep going through http://127.0.0.1:${systemProxy.port}.`,
+      ),
+    );
+    expect(logOf(desktop).slice(before).join('\n')).not.toMatch(/connect directly/);
+    expect(await chat(desktop, 'still via the system proxy')).toContain('still via the system proxy');
+    expect(systemProxy.tunnels.map((t) => t.target)).toContain(geminiHost());
+  });
+
   it('DIRECT connects directly', async () => {
     const desktop = await startTray('DIRECT');
     expect(await chat(desktop, 'direct')).toContain('direct');

@@ -78,15 +78,20 @@ describe('SystemProxy', () => {
   });
 
   it('asks again when PROXY_URL or XAI_BASE_URL change, for the new URL', async () => {
+    // The timer is a minute away and nothing here calls refresh(): only the settings change can ask.
     const t = setUp(async (url) => (url.includes('relay') ? 'PROXY 10.0.0.1:3128' : 'DIRECT'));
     running = t.follower;
     await t.follower.start(t.report);
     t.settings.update({ proxyUrl: 'https://relay.example' });
-    await t.follower.refresh();
+    await vi.waitFor(() => expect(t.follower.proxyFor('gemini')).toBe('http://10.0.0.1:3128'));
     expect(t.asked).toContain('https://relay.example');
-    expect(t.follower.proxyFor('gemini')).toBe('http://10.0.0.1:3128');
     expect(t.follower.proxyFor('xai')).toBe('');
     expect(t.lines.at(-1)).toBe('info Calls to Gemini follow the system proxy http://10.0.0.1:3128.');
+
+    t.settings.update({ xaiBaseUrl: 'https://relay.example/xai' });
+    await vi.waitFor(() => expect(t.follower.proxyFor('xai')).toBe('http://10.0.0.1:3128'));
+    expect(t.asked).toContain('https://relay.example/xai');
+    expect(t.lines.at(-1)).toBe('info Calls to xAI follow the system proxy http://10.0.0.1:3128.');
   });
 
   it('explains a SOCKS system proxy once and goes direct; a password never reaches the log', async () => {
@@ -120,6 +125,25 @@ describe('SystemProxy', () => {
     ]);
   });
 
+  it('reads an empty answer as a failed lookup, not as "no proxy": the route stays, one warning', async () => {
+    // Electron's resolveProxy never rejects: a failed lookup resolves with '' (a direct one is "DIRECT").
+    let answer = 'PROXY 127.0.0.1:7890';
+    const t = setUp(async () => answer);
+    running = t.follower;
+    await t.follower.start(t.report);
+    expect(t.onChange).toHaveBeenCalledOnce();
+    answer = '';
+    await t.follower.refresh();
+    answer = ' ';
+    await t.follower.refresh();
+    expect(t.follower.proxyFor('gemini')).toBe('http://127.0.0.1:7890');
+    expect(t.follower.proxyFor('xai')).toBe('http://127.0.0.1:7890');
+    expect(t.lines.slice(1)).toEqual([
+      'warn Could not read the system proxy for the calls to Gemini and xAI (the lookup failed); they keep going through http://127.0.0.1:7890.',
+    ]);
+    expect(t.onChange).toHaveBeenCalledOnce(); // the model list is not fetched again for nothing
+  });
+
   it('does not hold up the start for an answer that does not come', async () => {
     vi.useFakeTimers();
     const t = setUp(() => new Promise<string>(() => undefined));
@@ -145,9 +169,12 @@ describe('SystemProxy', () => {
     // Still resolved, so that clearing OUTBOUND_PROXY applies to the next call at once.
     expect(t.follower.proxyFor('gemini')).toBe('http://127.0.0.1:7890');
 
-    t.settings.update({ outboundProxy: '' });
-    await t.follower.refresh();
-    expect(t.lines).toEqual(['info Calls to Gemini and xAI follow the system proxy http://127.0.0.1:7890.']);
+    t.settings.update({ outboundProxy: '' }); // asks again by itself: no refresh() here
+    await vi.waitFor(() =>
+      expect(t.lines).toEqual([
+        'info Calls to Gemini and xAI follow the system proxy http://127.0.0.1:7890.',
+      ]),
+    );
   });
 
   it('stops asking once stopped', async () => {

@@ -105,6 +105,21 @@ describe('CoreOptions.systemProxy', () => {
     expect(targets(systemProxy)).toEqual([hostOf(gemini.url)]);
   });
 
+  it('OUTBOUND_PROXY=direct connects directly, not following the system proxy', async () => {
+    routes.gemini = systemProxy.url;
+    routes.xai = systemProxy.url;
+    gw = await start({ tray: true, outboundProxy: 'direct' });
+    const before = systemProxy.bytesToTargets();
+    const reply = await chat(gw, 'direct on purpose');
+    expect(reply.choices[0]?.message.content).toContain('direct on purpose');
+    await grok(gw);
+    expect(systemProxy.tunnels).toEqual([]);
+    expect(systemProxy.bytesToTargets()).toBe(before);
+    expect(JSON.stringify(gw.core.log.recent())).toContain(
+      'Calls to Gemini and xAI connect directly (OUTBOUND_PROXY=direct).',
+    );
+  });
+
   it('headless has none: it connects directly, whatever proxy the machine sets', async () => {
     vi.stubEnv('HTTPS_PROXY', systemProxy.url);
     vi.stubEnv('HTTP_PROXY', systemProxy.url);

@@ -69,7 +69,8 @@ describe('field model', () => {
     expect(headless.help.en).toMatch(/ Empty: direct\.$/);
     expect(headless.help.zh).toMatch(/留空则直连。$/);
     expect(JSON.stringify(tray.help)).not.toMatch(/Empty: direct|直连/);
-    expect(JSON.stringify(headless.help)).not.toMatch(/system proxy|系统代理/);
+    // Headless never follows the system proxy (only `direct` mentions it, as what the tray ignores).
+    expect(JSON.stringify(headless.help)).not.toMatch(/follow the system proxy|跟随系统代理/);
     // Elsewhere the help is the schema's, in both modes, with nothing shown in an empty field.
     expect(fieldIn('proxyUrl', 'tray').help).toEqual(fieldOf('proxyUrl').help);
     expect(fieldOf('password').emptyHint).toBeUndefined();

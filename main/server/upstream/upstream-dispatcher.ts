@@ -30,13 +30,18 @@ const agentOptions = (connectTimeoutMs: number) => ({
 
 /**
  * OUTBOUND_PROXY as undici takes it: `host:port` alone (how proxy apps show their port) means http://,
- * and a trailing slash is dropped. The settings schema has already refused anything else.
+ * and a trailing slash is dropped; empty and `direct` mean no proxy. The settings schema has already
+ * refused anything else.
  */
 export const proxyUri = (value: string): string | undefined => {
   const trimmed = value.trim().replace(/\/+$/, '');
-  if (trimmed === '') return undefined;
+  // `direct`: no proxy, and (in the tray app) no following the system's either.
+  if (trimmed === '' || isDirect(trimmed)) return undefined;
   return /^https?:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
 };
+
+/** OUTBOUND_PROXY=direct: connect directly even where a system proxy is set (the tray app). */
+export const isDirect = (value: string): boolean => /^direct$/i.test(value.trim());
 
 /** The proxy URL with any password replaced, for the log and error messages. */
 export const describeProxy = (value: string): string => {

@@ -123,6 +123,11 @@ describe('settings from the environment', () => {
       'http://user:p%40ss@proxy.corp:3128/',
       'https://proxy.example.com',
       'http://[::1]:7890',
+      // Characters URL parsers percent-encode in credentials, and a name starting with a digit.
+      'http://alice:pa^ss|x@proxy.corp:3128',
+      'http://3proxy:3128',
+      'direct',
+      'DIRECT',
     ]) {
       expect(settingsOf({ OUTBOUND_PROXY: value }).outboundProxy).toBe(value);
     }
@@ -140,10 +145,11 @@ describe('settings from the environment', () => {
       'http://999.1.1.1:80',
       'http://127.0.0.1：7890',
       'http://alice:50%off@127.0.0.1:7890',
+      'http://u:%FF@127.0.0.1:7890',
       'http://proxy.5:8080',
     ]) {
       expect(errorsOf({ OUTBOUND_PROXY: value })[0]).toContain(
-        "OUTBOUND_PROXY: must be empty or an HTTP proxy such as http://127.0.0.1:7890 (SOCKS is not supported: use your proxy app's HTTP port)",
+        "OUTBOUND_PROXY: must be empty, direct, or an HTTP proxy such as http://127.0.0.1:7890 (SOCKS is not supported: use your proxy app's HTTP port)",
       );
     }
   });
