@@ -84,7 +84,7 @@ const en: ShellText = {
     `All ${total} Gemini API key(s) are cooling down or disabled; requests fail until one recovers.`,
   notifyKeyDisabledTitle: (count) =>
     count === 1 ? 'A Gemini key was disabled' : `${count} Gemini keys were disabled`,
-  notifyKeyDisabledBody: (keys) => `${keys}. See Keys in the dashboard.`,
+  notifyKeyDisabledBody: (keys) => `${keys}. See the Keys page in the Gemgate window.`,
 };
 
 const zh: ShellText = {

@@ -45,6 +45,8 @@ export const errorCatalogue = {
   upstream_unreachable: entry(502, 'server_error', 'UNAVAILABLE', true),
   upstream_unavailable: entry(503, 'server_error', 'UNAVAILABLE', true),
   no_keys_available: entry(503, 'server_error', 'UNAVAILABLE', true),
+  /** The image storage is misconfigured or unreachable (its problem() says why): not the caller's fault. */
+  storage_unavailable: entry(503, 'server_error', 'UNAVAILABLE', true),
   upstream_timeout: entry(504, 'server_error', 'DEADLINE_EXCEEDED', true),
   /** Nobody will read it: the client disconnected. 499 is nginx's convention for that. */
   client_closed: entry(499, 'invalid_request_error', 'CANCELLED'),

@@ -196,7 +196,7 @@ export const en = {
 
   'xaiKeys.title': 'xAI keys',
   'xaiKeys.help':
-    'The XAI_API_KEYS pool of the /xai/v1 relay. A 429 or 403 from xAI cools a key down; a key xAI rejects is disabled until you enable it again or save XAI_API_KEYS. The keys are edited in Settings.',
+    'The XAI_API_KEYS pool of the /xai/v1 relay. A 429 or 403 from xAI cools a key down; a key xAI rejects is disabled until you enable it again or save a changed XAI_API_KEYS. The keys are edited in Settings.',
   'xaiKeys.none':
     'No xAI keys: callers of /xai/v1 send their own. To let them use the gateway password or an access key instead, set XAI_API_KEYS in Settings.',
   'xaiKeys.openSettings': 'Open Settings',

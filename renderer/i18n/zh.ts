@@ -192,7 +192,7 @@ export const zh: Record<MessageKey, string> = {
 
   'xaiKeys.title': 'xAI 密钥',
   'xaiKeys.help':
-    '/xai/v1 转发使用的 XAI_API_KEYS 密钥池。xAI 返回 429 或 403 时密钥会冷却；被 xAI 拒绝的密钥会被禁用，直到你重新启用它或再次保存 XAI_API_KEYS。密钥在“设置”中修改。',
+    '/xai/v1 转发使用的 XAI_API_KEYS 密钥池。xAI 返回 429 或 403 时密钥会冷却；被 xAI 拒绝的密钥会被禁用，直到你重新启用它或修改并保存 XAI_API_KEYS。密钥在“设置”中修改。',
   'xaiKeys.none':
     '未设置 xAI 密钥：/xai/v1 的调用者需自带 xAI 密钥。如需让调用者改用网关密码或访问密钥，请在“设置”中填写 XAI_API_KEYS。',
   'xaiKeys.openSettings': '打开设置',

@@ -86,10 +86,12 @@ describe('the tray app and the system proxy', () => {
   it('tunnels the calls to Gemini through the proxy the system names, and says so in the log', async () => {
     const desktop = await startTray(`PROXY 127.0.0.1:${systemProxy.port}; DIRECT`);
     expect(fake.proxyQueries).toEqual(expect.arrayContaining([gemini.url, 'https://api.x.ai']));
+    // The start-up key check may already have opened the tunnel: the bytes show the chat used it.
+    const before = systemProxy.bytesToTargets();
     expect(await chat(desktop, 'via the system proxy')).toContain('via the system proxy');
     expect(gemini.requests.some((r) => r.action === 'generateContent' && r.key === KEY)).toBe(true);
     expect(systemProxy.tunnels.map((t) => t.target)).toContain(geminiHost());
-    expect(systemProxy.bytesToTargets()).toBeGreaterThan(0);
+    expect(systemProxy.bytesToTargets()).toBeGreaterThan(before);
     expect(systemProxy.plainRequests).toEqual([]);
     expect(logOf(desktop)).toEqual(
       expect.arrayContaining([
@@ -141,8 +143,9 @@ describe('the tray app and the system proxy', () => {
       ),
     );
     expect(logOf(desktop).slice(before).join('\n')).not.toMatch(/connect directly/);
+    const bytesBefore = systemProxy.bytesToTargets();
     expect(await chat(desktop, 'still via the system proxy')).toContain('still via the system proxy');
-    expect(systemProxy.tunnels.map((t) => t.target)).toContain(geminiHost());
+    expect(systemProxy.bytesToTargets()).toBeGreaterThan(bytesBefore);
   });
 
   it('DIRECT connects directly', async () => {

@@ -95,7 +95,7 @@ export class ImageLibrary {
     const problem = this.store.problem();
     if (problem !== undefined) {
       throw new ApiError(
-        'internal_error',
+        'storage_unavailable',
         `Image storage "${this.store.kind}" is not usable (${problem}); no image was deleted, and the gallery keeps them until the storage works again.`,
       );
     }

@@ -276,7 +276,7 @@ export function proxyRefusalStatus(err: unknown): number | undefined {
 export const proxyRefusalText = (upstream: string, status: number): string =>
   `The outbound proxy (OUTBOUND_PROXY, or the system proxy the tray app follows) would not connect to ${upstream}: it answered HTTP ${status}${
     status === 407
-      ? ' (proxy authentication required: set OUTBOUND_PROXY to http://user:password@host:port)'
+      ? ' (proxy authentication required: set OUTBOUND_PROXY to http://user:password@host:port, or to direct to bypass the proxy)'
       : ''
   }.`;
 

@@ -43,6 +43,7 @@ const GOLDEN: Record<ErrorCode, Golden> = {
   upstream_unreachable: [502, 'server_error', 'UNAVAILABLE', true],
   upstream_unavailable: [503, 'server_error', 'UNAVAILABLE', true],
   no_keys_available: [503, 'server_error', 'UNAVAILABLE', true],
+  storage_unavailable: [503, 'server_error', 'UNAVAILABLE', true],
   upstream_timeout: [504, 'server_error', 'DEADLINE_EXCEEDED', true],
   client_closed: [499, 'invalid_request_error', 'CANCELLED', false],
 };

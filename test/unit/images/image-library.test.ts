@@ -221,6 +221,8 @@ describe('ImageLibrary', () => {
     const blocked = new ImageLibrary({ store: broken, index, now: () => T0 });
     const refused = await blocked.delete([saved.id]).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ApiError);
+    // The storage's state, not a fault of the gateway's: 503, not a 500 logged as an error.
+    expect(refused).toMatchObject({ code: 'storage_unavailable', status: 503 });
     expect((refused as ApiError).message).toContain(problem);
     expect((refused as ApiError).message).toContain('no image was deleted');
     expect(blocked.list().entries.map((e) => e.id)).toEqual([saved.id]);
