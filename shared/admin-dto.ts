@@ -146,6 +146,11 @@ export type GatewayWarning =
   | 'server_not_running'
   /** Desktop: the OS offers no encryption, so saved passwords and keys are stored in plain text. */
   | 'secrets_unencrypted'
+  /**
+   * Desktop: saved secrets the system keychain could not decrypt at launch (GatewayStatus
+   * `unreadableSecrets` names them); their defaults are in use until each is saved again.
+   */
+  | 'secrets_unreadable'
   /** A saved setting (port, listen address, body limit, data folder) applies at the next start. */
   | 'restart_required';
 
@@ -182,6 +187,11 @@ export interface GatewayStatus {
   uptimeSeconds: number;
   keys: { total: number; active: number; cooling: number; disabled: number };
   warnings: GatewayWarning[];
+  /**
+   * The settings of the `secrets_unreadable` warning (empty without it). The passwords are not among
+   * them: the listener does not start without those (listenProblem `secrets_unreadable` says so).
+   */
+  unreadableSecrets: SettingKey[];
   /** Tray app vs headless web admin: some actions exist only on the desktop. */
   mode: 'tray' | 'headless';
 }

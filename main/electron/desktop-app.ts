@@ -30,7 +30,7 @@ import { SystemProxy } from './system-proxy';
 import { createTray, type TrayController } from './tray';
 import { shellTextFor } from './tray-i18n';
 import type { TrayActions } from './tray-menu';
-import { unreadableSecretsReason } from './unreadable-secrets';
+import { fallbackSecrets, unreadableSecretsReason } from './unreadable-secrets';
 import { createMainWindow, type MainWindow } from './windows';
 
 export type CreateAdmin = (core: GatewayCore, host: AdminHost) => AdminApi;
@@ -146,6 +146,8 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
     settings,
     // Without an OS keychain the secrets sit in plain text: the dashboard says so, not only the log.
     warnings: () => (secrets.warning ? ['secrets_unencrypted'] : []),
+    // Read on every status: saving a new value takes a setting off the list.
+    unreadableSecrets: () => fallbackSecrets(settings.unreadableKeys()),
   };
   // The web admin at /admin is the window's tray admin (mode, listener, warnings, settings), with the
   // page packaged with the app rather than one under the working directory. Only gallery links
@@ -228,14 +230,15 @@ export async function startDesktopApp(deps: DesktopDeps): Promise<DesktopApp | n
   host.onChange(refreshTray);
   refreshTray();
 
-  const offNotify = watchForNotifications({
-    core,
-    host,
-    text,
-    notify(title, body) {
-      if (Notification.isSupported()) new Notification({ title, body }).show();
-    },
-  });
+  const notify = (title: string, body: string) => {
+    if (Notification.isSupported()) new Notification({ title, body }).show();
+  };
+  const offNotify = watchForNotifications({ core, host, text, notify });
+  // Launched at login, the window stays closed: the dashboard's `secrets_unreadable` would go unseen.
+  const fallenBack = fallbackSecrets(settings.unreadableKeys());
+  if (fallenBack.length > 0) {
+    notify(text.notifySecretsUnreadableTitle, text.notifySecretsUnreadableBody(fallenBack));
+  }
 
   showWindow = () => window.show();
   app.on('activate', () => window.show()); // macOS: a click on the Dock icon

@@ -7,6 +7,7 @@
  * unreadable-secrets.ts, server-host.ts), so the English tray reads as the log does.
  */
 import { settingList, type ListenProblemWords } from '../../shared/listen-problem';
+import type { SettingKey } from '../../shared/settings-schema';
 
 /** What a failed listener's notification tells the user to change. */
 export type ListenFix = 'port' | 'host';
@@ -38,6 +39,9 @@ export interface ShellText {
   notifyAllKeysBody: (total: number) => string;
   notifyKeyDisabledTitle: (count: number) => string;
   notifyKeyDisabledBody: (keys: string) => string;
+  /** Saved secrets (not the passwords) the keychain could not decrypt: their defaults are in use. */
+  notifySecretsUnreadableTitle: string;
+  notifySecretsUnreadableBody: (settings: readonly SettingKey[]) => string;
 }
 
 const en: ShellText = {
@@ -85,6 +89,10 @@ const en: ShellText = {
   notifyKeyDisabledTitle: (count) =>
     count === 1 ? 'A Gemini key was disabled' : `${count} Gemini keys were disabled`,
   notifyKeyDisabledBody: (keys) => `${keys}. See the Keys page in the Gemgate window.`,
+  notifySecretsUnreadableTitle: 'Gemgate could not decrypt saved settings',
+  notifySecretsUnreadableBody: (keys) =>
+    `The system keychain could not decrypt the saved ${settingList(keys, 'en', (name) => `"${name}"`)}, ` +
+    'so the default is in use. Enter the value again in the Gemgate window to store it afresh.',
 };
 
 const zh: ShellText = {
@@ -124,6 +132,10 @@ const zh: ShellText = {
   notifyKeyDisabledTitle: (count) =>
     count === 1 ? '一个 Gemini 密钥已被禁用' : `${count} 个 Gemini 密钥已被禁用`,
   notifyKeyDisabledBody: (keys) => `${keys}。请在 Gemgate 窗口的“密钥”页查看。`,
+  notifySecretsUnreadableTitle: 'Gemgate 无法解密已保存的设置',
+  notifySecretsUnreadableBody: (keys) =>
+    `系统钥匙串无法解密已保存的${settingList(keys, 'zh', (name) => `“${name}”`)}，目前使用的是默认值。` +
+    '请在 Gemgate 窗口中重新填写，保存后即重新存储。',
 };
 
 /** `app.getLocale()` gives e.g. "zh-CN", "zh-TW", "en-US". */

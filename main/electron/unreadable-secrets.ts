@@ -30,3 +30,12 @@ export function unreadableSecretsReason(unreadable: readonly SettingKey[]): List
     problem: { code: 'secrets_unreadable', settings: [...locked] },
   };
 }
+
+/**
+ * The unreadable secrets the dashboard warns about (`secrets_unreadable`): every one but the listener's
+ * passwords, whose blocked start already says so. These only fall back to their defaults, which
+ * breaks things quietly instead: an empty OUTBOUND_PROXY, where Google is reachable only through it,
+ * fails every call.
+ */
+export const fallbackSecrets = (unreadable: readonly SettingKey[]): SettingKey[] =>
+  unreadable.filter((key) => !(LISTENER_SECRETS as readonly SettingKey[]).includes(key));

@@ -98,6 +98,9 @@ export const en = {
   'warning.secrets_unencrypted':
     'This computer offers no encryption for stored secrets: passwords and keys are saved in plain text.',
   'warning.restart_required': 'Some saved settings apply only after the gateway restarts.',
+  'warning.secrets_unreadable':
+    'The system keychain could not decrypt the saved {settings}, so the default is in use. Enter the value again in Settings: saving stores it afresh.',
+  'warning.secrets_unreadableGeminiKeys': 'Gemini API keys are added again on the Keys page.',
   'warning.server_not_running': 'The server is not running: {error}',
   'warning.serverStopped': 'The server is not running.',
   'warning.fixSettings': 'Open settings',

@@ -97,6 +97,9 @@ export const zh: Record<MessageKey, string> = {
   'warning.storage_misconfigured': '图片存储配置有误：生成的图片无法保存。',
   'warning.secrets_unencrypted': '此电脑不支持加密保存机密信息：密码和密钥以明文保存。',
   'warning.restart_required': '部分已保存的设置需要重启网关后才会生效。',
+  'warning.secrets_unreadable':
+    '系统钥匙串无法解密已保存的{settings}，目前使用的是默认值。请在设置中重新填写，保存后即重新存储。',
+  'warning.secrets_unreadableGeminiKeys': 'Gemini API 密钥请在“密钥”页重新添加。',
   'warning.server_not_running': '服务未运行：{error}',
   'warning.serverStopped': '服务未运行。',
   'warning.fixSettings': '打开设置',

@@ -13,12 +13,14 @@ import type { MessageKey } from '../i18n/index';
 import { apiBaseOf } from '../lib/api-http';
 import { clientEndpoints, openaiSnippet, type ClientEndpoints } from '../lib/endpoints';
 import { listenErrorText } from '../lib/listen-problem';
+import { unreadableSecretsText } from '../lib/unreadable-secrets';
 import { SECRET_MASK } from '../../shared/admin-contract';
 
 const DANGER: ReadonlySet<GatewayWarning> = new Set(['default_password_exposed', 'server_not_running']);
 const FIX_PAGE: Partial<Record<GatewayWarning, ['settings' | 'keys', MessageKey]>> = {
   default_password_exposed: ['settings', 'warning.fixSettings'],
   storage_misconfigured: ['settings', 'warning.fixSettings'],
+  secrets_unreadable: ['settings', 'warning.fixSettings'],
   no_keys: ['keys', 'warning.fixKeys'],
   all_keys_unavailable: ['keys', 'warning.fixKeys'],
 };
@@ -35,7 +37,9 @@ function Warnings({ status }: { status: GatewayStatus }) {
             ? listenError
               ? t('warning.server_not_running', { error: listenError })
               : t('warning.serverStopped')
-            : t(`warning.${warning}`, { host: status.listening?.host ?? '' });
+            : warning === 'secrets_unreadable'
+              ? unreadableSecretsText(status.unreadableSecrets, t, lang)
+              : t(`warning.${warning}`, { host: status.listening?.host ?? '' });
         return (
           <Banner
             key={warning}

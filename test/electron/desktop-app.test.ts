@@ -21,12 +21,14 @@ import { pathToFileURL } from 'node:url';
 import { openConfStore } from './conf-store';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AdminApi } from '../../shared/admin-contract';
+import type { GatewayStatus } from '../../shared/admin-dto';
 import { IPC_LOG_CHANNEL, desktopChannelOf, ipcChannelOf } from '../../shared/admin-transport';
 import type { SettingsFileEvents } from '../../main/electron/settings-file';
 import type { KeyValueStore } from '../../main/electron/settings-store';
 import { SECRET_MARKER } from '../../main/electron/secrets';
 import { SETTINGS_KEY, STORE_NAME } from '../../main/electron/settings-migrations';
 import type { AdminHost } from '../../main/server/admin/admin-host';
+import { createAdminService } from '../../main/server/admin/admin-service';
 import type { DesktopApp, DesktopDeps } from '../../main/electron/desktop-app';
 import { makePng } from '../fakes/fake-gemini/png';
 import { signIn } from '../integration/admin-http-client';
@@ -326,6 +328,58 @@ describe('saved passwords the keychain cannot decrypt', () => {
     await desktop.settings.update({ adminPassword: 'new-Admin-Passw0rd-1' });
     await expect.poll(() => desktop.host.status().state, { timeout: 5000 }).toBe('running');
     expect(await answers(port)).toBe(true);
+  });
+});
+
+describe('other saved secrets the keychain cannot decrypt', () => {
+  it('the dashboard and a notification name them until a new value is saved; the server runs', async () => {
+    const undecryptable = `${SECRET_MARKER}${Buffer.from('sealed by a lost key').toString('base64')}`;
+    writeFileSync(
+      join(dir, `${STORE_NAME}.json`),
+      JSON.stringify({
+        settings: { port: 0, keyCheckIntervalMinutes: 0, outboundProxy: undecryptable },
+      }),
+    );
+    const desktop = (await start([], { createAdmin: createAdminService }))!;
+    expect(desktop.settings.get().outboundProxy).toBe(''); // the default, meanwhile
+    expect(desktop.host.status().state).toBe('running'); // a proxy is no password: no start guard
+    // The status the window gets over IPC.
+    const win = fake.windows[0]!;
+    const ours = {
+      sender: win.webContents,
+      senderFrame: { url: `file://${join('/app', 'dist', 'renderer', 'index.html')}`, parent: null },
+    };
+    const status = async () => {
+      const reply = (await fake.handlers.get(ipcChannelOf('getStatus'))!(ours)) as {
+        value: GatewayStatus;
+      };
+      return reply.value;
+    };
+    expect(await status()).toMatchObject({ unreadableSecrets: ['outboundProxy'] });
+    expect((await status()).warnings).toContain('secrets_unreadable');
+    expect(fake.notifications).toEqual([
+      {
+        title: 'Gemgate could not decrypt saved settings',
+        body:
+          'The system keychain could not decrypt the saved "Outbound proxy", so the default is in use. ' +
+          'Enter the value again in the Gemgate window to store it afresh.',
+      },
+    ]);
+
+    await desktop.settings.update({ outboundProxy: 'http://proxy.lan:3128' });
+    expect(await status()).toMatchObject({ unreadableSecrets: [] });
+    expect((await status()).warnings).not.toContain('secrets_unreadable');
+  });
+
+  it('leaves the passwords to the blocked start: no second warning, no second notification', async () => {
+    const undecryptable = `${SECRET_MARKER}${Buffer.from('sealed by a lost key').toString('base64')}`;
+    writeFileSync(
+      join(dir, `${STORE_NAME}.json`),
+      JSON.stringify({ settings: { port: 0, keyCheckIntervalMinutes: 0, password: undecryptable } }),
+    );
+    await start();
+    expect(adminHost?.unreadableSecrets?.()).toEqual([]);
+    expect(fake.notifications.map((n) => n.title)).toEqual(['Gemgate could not start its server']);
   });
 });
 

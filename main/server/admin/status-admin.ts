@@ -5,6 +5,9 @@
  * were changed after this service was created and that the shell does not apply by itself. The tray
  * moves its listener live (server-host.ts), so there only DATA_DIR waits for the next launch; headless
  * applies them at the next start (settings-admin.ts says why it never moves its listener).
+ *
+ * `secrets_unreadable`: the tray's saved secrets the keychain could not decrypt (AdminHost
+ * `unreadableSecrets`), named in `unreadableSecrets` so the window can say which defaults are in use.
  */
 import type { AdminApi } from '../../../shared/admin-contract';
 import type { GatewayStatus, GatewayWarning } from '../../../shared/admin-dto';
@@ -33,7 +36,10 @@ export function createStatusAdmin(core: GatewayCore, host: AdminHost): Pick<Admi
     pending.map((k) => [k, host.settings.get()[k]]),
   );
 
-  const warningsOf = (status: ReturnType<AdminHost['status']>): GatewayWarning[] => {
+  const warningsOf = (
+    status: ReturnType<AdminHost['status']>,
+    unreadableSecrets: readonly SettingKey[],
+  ): GatewayWarning[] => {
     const settings = core.settings.get();
     const keys = core.keys.availability();
     const out: GatewayWarning[] = [];
@@ -46,6 +52,7 @@ export function createStatusAdmin(core: GatewayCore, host: AdminHost): Pick<Admi
     if (core.images.status().problem !== null) out.push('storage_misconfigured');
     const current = host.settings.get();
     if (pending.some((k) => !same(current[k], appliedAtStart[k]))) out.push('restart_required');
+    if (unreadableSecrets.length > 0) out.push('secrets_unreadable');
     for (const extra of host.warnings?.() ?? []) if (!out.includes(extra)) out.push(extra);
     return out;
   };
@@ -53,6 +60,7 @@ export function createStatusAdmin(core: GatewayCore, host: AdminHost): Pick<Admi
   return {
     async getStatus(): Promise<GatewayStatus> {
       const status = host.status();
+      const unreadableSecrets = [...(host.unreadableSecrets?.() ?? [])];
       const { total, active, cooling, disabled } = core.keys.availability();
       const now = core.now();
       return {
@@ -64,7 +72,8 @@ export function createStatusAdmin(core: GatewayCore, host: AdminHost): Pick<Admi
         startedAt: core.startedAt,
         uptimeSeconds: Math.max(0, Math.floor((now - core.startedAt) / 1000)),
         keys: { total, active, cooling, disabled },
-        warnings: warningsOf(status),
+        warnings: warningsOf(status, unreadableSecrets),
+        unreadableSecrets,
         mode: host.mode,
       };
     },
