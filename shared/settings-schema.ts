@@ -16,6 +16,7 @@ import type { RunMode, SettingSpec, Text } from './settings/spec';
 export type { EnvFormat, RunMode, SettingGroup, SettingSpec, Text } from './settings/spec';
 export { trustProxySchema } from './settings/server';
 export { COS_REGION_MESSAGE, COS_REGION_PATTERN } from './settings/images';
+export { isDirectProxySetting } from './settings/spec';
 
 export const settingSpecs = {
   ...serverSettings,

@@ -4,6 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessKeyTicket } from './access/access-keys';
+import type { ApiDialect } from './access/api-dialect';
 import type { KeyLease } from './keys/key-pool';
 
 /** How the caller got in: `pending` = no credential yet, maybe an `auth` command (decided after parsing). */
@@ -18,6 +19,11 @@ export interface RequestState {
   ip?: string;
   /** The socket peer is a trusted proxy: its X-Forwarded-* headers may be believed. */
   proxyTrusted?: boolean;
+  /**
+   * Which API the request speaks ('other': none with access rules), decided once by access control
+   * (api-dialect.ts) for the hooks after it; undefined until then.
+   */
+  dialect?: ApiDialect | 'other';
   access?: AccessVia;
   /** Whether a credential was presented at all (for the wording of a 401). */
   presentedToken?: boolean;
@@ -50,6 +56,7 @@ export const newRequestState = (startedAt: number): RequestState => ({
   finished: undefined,
   ip: undefined,
   proxyTrusted: undefined,
+  dialect: undefined,
   access: undefined,
   presentedToken: undefined,
   ticket: undefined,

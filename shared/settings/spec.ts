@@ -105,10 +105,13 @@ const isUsableHost = (host: string): boolean => {
   return !NUMERIC_LABEL.test(last) || IPV4_ONLY.test(host.replace(/\.$/, ''));
 };
 
+/** OUTBOUND_PROXY=direct: no proxy, and in the tray app no following the system's either. */
+export const isDirectProxySetting = (value: string): boolean => /^direct$/i.test(value.trim());
+
 /** Whether OUTBOUND_PROXY's value can be used (see above); `direct` turns following the system proxy off. */
 export function isUsableProxySetting(value: string): boolean {
   const v = value.trim();
-  if (v === '' || /^direct$/i.test(v)) return true;
+  if (v === '' || isDirectProxySetting(v)) return true;
   const match = PROXY_SHAPE.exec(v);
   if (!match) return false;
   const [, scheme, userinfo, host = '', port] = match;

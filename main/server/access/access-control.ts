@@ -71,8 +71,11 @@ function refuse(
  */
 function untrustedProxyWarning(core: GatewayCore) {
   let warned = false;
-  return (peer: string, headers: FastifyRequest['headers']): void => {
-    if (warned || !carriesForwardingHeaders(headers) || !isInternalAddress(peer)) return;
+  return (remoteAddress: string | undefined, headers: FastifyRequest['headers']): void => {
+    if (warned || !carriesForwardingHeaders(headers)) return;
+    // Normalised only here, past the cheap checks: most requests carry no forwarding headers.
+    const peer = normalizeIp(remoteAddress ?? '');
+    if (!isInternalAddress(peer)) return;
     warned = true;
     core.log.warn(
       `Requests come through a proxy at ${peer} (they carry X-Forwarded-For or the like), but TRUST_PROXY does not trust it: every client behind it shares that address for WHITELIST_IPS / BLACKLIST_IPS, the per-IP daily limit and the auth command. If the proxy is yours, set TRUST_PROXY=true (or its address).`,
@@ -98,15 +101,17 @@ export function registerAccessControl(app: FastifyInstance, core: GatewayCore): 
     const policy = policyOf(settings);
     const state = request.gemgate;
     state.ip = resolveClientIp(request.socket.remoteAddress, request.headers, policy.trust);
-    const peer = normalizeIp(request.socket.remoteAddress ?? '');
-    state.proxyTrusted = policy.trust?.(peer, 0) === true;
-    if (!state.proxyTrusted) warnOfUntrustedProxy(peer, request.headers);
+    const remote = request.socket.remoteAddress;
+    // No TRUST_PROXY (the default): nothing to normalise the peer for on this per-request path.
+    state.proxyTrusted = policy.trust !== undefined && policy.trust(normalizeIp(remote ?? ''), 0);
+    if (!state.proxyTrusted) warnOfUntrustedProxy(remote, request.headers);
 
     if (policy.deny.matches(state.ip)) {
       throw new ApiError('ip_blocked', 'Your IP address is blocked by this gateway.');
     }
     const path = routedPath(request);
     const dialect = apiDialectOf(request.method, path);
+    state.dialect = dialect ?? 'other';
     if (!dialect || request.method === 'OPTIONS') return;
     if (isXaiRelayPath(path)) return admitXaiCaller(core, request, policy, settings);
 

@@ -140,7 +140,9 @@ export async function registerRateLimits(app: FastifyInstance, core: GatewayCore
   // Callback-style, not async: every request passes here, and one whose limits are all off (or do
   // not apply) then costs no promise at all.
   app.addHook('preHandler', (request, reply, done) => {
-    if (request.method === 'OPTIONS' || apiDialectOfRequest(request) === undefined) {
+    // Access control, the hook before, has decided the dialect; worked out here only without it.
+    const dialect = request.gemgate.dialect ?? apiDialectOfRequest(request) ?? 'other';
+    if (request.method === 'OPTIONS' || dialect === 'other') {
       done();
       return;
     }

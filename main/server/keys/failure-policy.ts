@@ -4,7 +4,7 @@
  * and what the client finally sees (`error`). Client messages keep Google's wording because
  * clients show it, but they always pass through `redactSecrets`.
  */
-import { OutboundProxyError } from '../upstream/upstream-dispatcher';
+import { outboundProxyFailure } from '../upstream/proxy-failure';
 import { ApiError } from '../errors';
 import type { GeminiErrorBody, GeminiErrorDetail } from '../providers/gemini/gemini-types';
 import { redactSecrets } from '../logging/redact';
@@ -261,40 +261,11 @@ function factsOf(err: unknown): ErrorFacts {
 const safeDetail = (text: string): string =>
   excerpt(text.replace(/(https?:\/\/[^\s?#"']*)[?#][^\s"']*/gi, '$1'));
 
-/**
- * The HTTP status an outbound proxy (OUTBOUND_PROXY) answered a CONNECT with, if that is why the call
- * failed. undici reports it as an abort ("Proxy response (407) !== 200 when HTTP Tunneling"), which
- * must not read as a client that went away.
- */
-export function proxyRefusalStatus(err: unknown): number | undefined {
-  const message = (err as { message?: unknown } | null)?.message;
-  const match = typeof message === 'string' ? /^Proxy response \((\d{3})\)/.exec(message) : null;
-  return match?.[1] === undefined ? undefined : Number(match[1]);
-}
-
-/** What the proxy's refusal means, for the caller and the log. */
-export const proxyRefusalText = (upstream: string, status: number): string =>
-  `The outbound proxy (OUTBOUND_PROXY, or the system proxy the tray app follows) would not connect to ${upstream}: it answered HTTP ${status}${
-    status === 407
-      ? ' (proxy authentication required: set OUTBOUND_PROXY to http://user:password@host:port, or to direct to bypass the proxy)'
-      : ''
-  }.`;
-
 export function classifyNetworkFailure(err: unknown): ClassifiedFailure {
-  if (err instanceof OutboundProxyError) {
-    // The setting itself is unusable: no key and no retry can help.
-    return {
-      kind: 'fatal',
-      error: new ApiError('upstream_unreachable', err.message),
-      keyReason: err.message,
-    };
-  }
-  const proxyStatus = proxyRefusalStatus(err);
-  if (proxyStatus !== undefined) {
-    // A proxy that wants credentials refuses every key alike; a failing one may recover.
-    const text = proxyRefusalText('Gemini', proxyStatus);
-    const kind = proxyStatus === 407 ? 'fatal' : 'transient';
-    return { kind, error: new ApiError('upstream_unreachable', text), keyReason: text };
+  const proxy = outboundProxyFailure(err, 'Gemini');
+  if (proxy !== undefined) {
+    const kind = proxy.fatal ? 'fatal' : 'transient';
+    return { kind, error: new ApiError('upstream_unreachable', proxy.text), keyReason: proxy.text };
   }
   const { code, name, message } = factsOf(err);
   const cause = code ?? name ?? 'unknown error';

@@ -8,6 +8,7 @@
  * The dispatcher they replace is closed gracefully: calls still running on it (a long stream) finish.
  */
 import { Agent, Pool, ProxyAgent, type Dispatcher } from 'undici';
+import { isDirectProxySetting } from '../../../shared/settings-schema';
 
 /** The upstreams the gateway calls; each may be reached through its own proxy (the system's). */
 export type UpstreamTarget = 'gemini' | 'xai';
@@ -41,7 +42,7 @@ export const proxyUri = (value: string): string | undefined => {
 };
 
 /** OUTBOUND_PROXY=direct: connect directly even where a system proxy is set (the tray app). */
-export const isDirect = (value: string): boolean => /^direct$/i.test(value.trim());
+export const isDirect = isDirectProxySetting;
 
 /** The proxy URL with any password replaced, for the log and error messages. */
 export const describeProxy = (value: string): string => {
@@ -59,7 +60,8 @@ export class OutboundProxyError extends Error {
   override readonly name = 'OutboundProxyError';
 }
 
-export function createDispatcher(connectTimeoutMs: number, proxy: string): Dispatcher {
+/** The dispatcher for these settings, or why the proxy setting cannot give one. */
+function createDispatcher(connectTimeoutMs: number, proxy: string): Dispatcher | OutboundProxyError {
   const uri = proxyUri(proxy);
   const options = agentOptions(connectTimeoutMs);
   if (uri === undefined) return new Agent(options);
@@ -80,7 +82,7 @@ export function createDispatcher(connectTimeoutMs: number, proxy: string): Dispa
     });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new OutboundProxyError(
+    return new OutboundProxyError(
       `OUTBOUND_PROXY ${describeProxy(proxy)} cannot be used (${reason}); correct it in the settings.`,
     );
   }
@@ -98,7 +100,7 @@ export class UpstreamDispatcher {
     this.#connection = connection;
     this.#proxy = connection.proxy();
     this.#connectTimeoutMs = connection.connectTimeoutMs();
-    this.#current = build(this.#connectTimeoutMs, this.#proxy);
+    this.#current = createDispatcher(this.#connectTimeoutMs, this.#proxy);
   }
 
   /**
@@ -124,7 +126,7 @@ export class UpstreamDispatcher {
     const proxy = this.#connection.proxy();
     const connectTimeoutMs = this.#connection.connectTimeoutMs();
     if (proxy !== this.#proxy || connectTimeoutMs !== this.#connectTimeoutMs) {
-      const next = build(connectTimeoutMs, proxy);
+      const next = createDispatcher(connectTimeoutMs, proxy);
       if (!(this.#current instanceof OutboundProxyError)) this.#retire(this.#current);
       this.#proxy = proxy;
       this.#connectTimeoutMs = connectTimeoutMs;
@@ -146,12 +148,3 @@ export class UpstreamDispatcher {
     void closing.then(() => this.#retired.delete(closing));
   }
 }
-
-const build = (connectTimeoutMs: number, proxy: string): Dispatcher | OutboundProxyError => {
-  try {
-    return createDispatcher(connectTimeoutMs, proxy);
-  } catch (err) {
-    if (err instanceof OutboundProxyError) return err;
-    throw err;
-  }
-};

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, ProxyAgent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proxyRefusalStatus, proxyRefusalText } from '../../../main/server/keys/failure-policy';
+import { proxyRefusalStatus, proxyRefusalText } from '../../../main/server/upstream/proxy-failure';
 import {
   describeProxy,
   OutboundProxyError,

@@ -105,16 +105,15 @@ export async function withFailover<T>(
   const { pool, model, budget, signal } = options;
   const tried = new Set<string>();
   let rateLimited = 0;
+  /**
+   * The 503-like failures of this request, any attempt's — not only the last one: after "A 503, then
+   * B invalid", A may still answer, and the client must not get B's "invalid API key" while a healthy
+   * key and retries are left.
+   */
   let transient = 0;
   let empty = 0;
   let attempts = 0;
   let last: ClassifiedFailure | undefined;
-  /**
-   * Whether any attempt of this request hit a 503-like failure. Not only the last one: after "A 503,
-   * then B invalid", A may still answer — the client must not get B's "invalid API key" while a
-   * healthy key and retries are left.
-   */
-  let sawTransient = false;
   /** The latest empty answer being retried: still an answer, should no key be left to retry with. */
   let lastEmpty: { value: T; lease: KeyLease } | undefined;
 
@@ -122,7 +121,7 @@ export async function withFailover<T>(
     // A client gone during a retry delay takes no further key (nor counts a use of one).
     if (signal.aborted) throw new ApiError('client_closed', 'The client closed the request.');
     let lease = pool.acquire(tried, model);
-    if (!lease && (sawTransient || lastEmpty) && tried.size > 0) {
+    if (!lease && (transient > 0 || lastEmpty) && tried.size > 0) {
       // A 503 or an empty answer is not the key's fault: with every key tried once, a key may be used again.
       tried.clear();
       lease = pool.acquire(tried, model);
@@ -161,7 +160,6 @@ export async function withFailover<T>(
         retry = true;
         break;
       case 'transient':
-        sawTransient = true;
         pool.reportTransientFailure(lease, failure.error.status, failure.keyReason);
         retry = transient++ < budget.transient;
         break;

@@ -3,9 +3,8 @@
  * xAI's own error answers are never rewritten: they pass through with their status and body.
  */
 import { ApiError } from '../../errors';
-import { proxyRefusalStatus, proxyRefusalText } from '../../keys/failure-policy';
 import type { KeyAvailability } from '../../keys/key-pool';
-import { OutboundProxyError } from '../../upstream/upstream-dispatcher';
+import { outboundProxyFailure } from '../../upstream/proxy-failure';
 import { parseJsonOrUndefined } from '../../parse-json';
 
 export const noPooledXaiKeysError = (): ApiError =>
@@ -63,12 +62,8 @@ const codeOf = (err: unknown): string | undefined => {
 /** A failed call to xAI (no answer at all), as the client sees it. Never echoes the URL or key. */
 export function xaiNetworkError(err: unknown, signal: AbortSignal): ApiError {
   if (signal.aborted) return new ApiError('client_closed', 'The client closed the request.');
-  if (err instanceof OutboundProxyError)
-    return new ApiError('upstream_unreachable', err.message, { cause: err });
-  const proxyStatus = proxyRefusalStatus(err);
-  if (proxyStatus !== undefined) {
-    return new ApiError('upstream_unreachable', proxyRefusalText('xAI', proxyStatus), { cause: err });
-  }
+  const proxy = outboundProxyFailure(err, 'xAI');
+  if (proxy !== undefined) return new ApiError('upstream_unreachable', proxy.text, { cause: err });
   const code = codeOf(err) ?? 'unknown error';
   if (TIMEOUT_CODES.has(code)) {
     return new ApiError('upstream_timeout', `xAI did not answer in time (${code}).`, { cause: err });

@@ -7,6 +7,7 @@
 import { ApiError } from '../../errors';
 import { xaiNetworkError } from '../../providers/xai/xai-errors';
 import type { RelayedAnswer } from '../../providers/xai/xai-keys';
+import { collectCapped } from './read-body';
 
 /**
  * The most the gateway reads of one xAI images answer. xAI draws at most 10 images a request, each
@@ -34,18 +35,9 @@ export async function readXaiAnswer(
     body.destroy(); // nobody reads it: drops the upstream connection instead of draining it
     throw tooLarge(maxBytes);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
   try {
-    for await (const chunk of body) {
-      const piece = chunk as Buffer;
-      size += piece.length;
-      if (size > maxBytes) break; // leaving the loop destroys the body
-      chunks.push(piece);
-    }
+    return await collectCapped(body, maxBytes, () => tooLarge(maxBytes));
   } catch (err) {
-    throw xaiNetworkError(err, signal);
+    throw err instanceof ApiError ? err : xaiNetworkError(err, signal);
   }
-  if (size > maxBytes) throw tooLarge(maxBytes);
-  return Buffer.concat(chunks, size);
 }

@@ -23,12 +23,24 @@ export async function readBody(
   const limit = Math.round(maxBodyMb * 1024 * 1024);
   if (declaredLength !== undefined && Number(declaredLength) > limit) throw tooLarge(maxBodyMb);
   if (body === undefined) return Buffer.alloc(0);
+  return collectCapped(body, limit, () => tooLarge(maxBodyMb));
+}
+
+/**
+ * The stream's bytes joined, or `tooLarge()` thrown as soon as they pass `limit` (leaving the loop
+ * destroys the stream, so the rest is never read). Also reads xAI answers (read-answer.ts).
+ */
+export async function collectCapped(
+  stream: AsyncIterable<unknown>,
+  limit: number,
+  tooLarge: () => Error,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
+  for await (const chunk of stream) {
     const piece = chunk as Buffer;
     size += piece.length;
-    if (size > limit) throw tooLarge(maxBodyMb); // leaving the loop destroys the stream
+    if (size > limit) throw tooLarge();
     chunks.push(piece);
   }
   return Buffer.concat(chunks, size);
