@@ -14,7 +14,7 @@ import type { Settings } from '../../shared/settings-schema';
 import { exposedPasswordWarning } from '../server/admin/exposed-password';
 import type { GatewayCore } from '../server/core';
 import { createServer as createGatewayServer } from '../server/create-server';
-import { clientBaseUrl, describeListenError, type ListenFailure } from './listen-error';
+import { clientBaseUrl, describeListenError, stillServingFailure, type ListenFailure } from './listen-error';
 
 export type ServerState = 'starting' | 'running' | 'stopped' | 'error';
 
@@ -194,11 +194,7 @@ export function createServerHost(options: ServerHostOptions): ServerHost {
     if (!result.ok) {
       // The old listener keeps serving: better than nothing, and the window says what failed.
       const stillServing = oldAddress.baseUrl.replace(/\/v1$/, '');
-      const { message, problem } = result.error;
-      const error: ListenFailure = {
-        message: `${message} (still serving on ${stillServing})`,
-        ...(problem ? { problem: { ...problem, stillServing } } : {}),
-      };
+      const error = stillServingFailure(result.error, stillServing);
       core.log.error(`Gemgate could not move its server: ${error.message}.`);
       set({ ...failed(error), listening: oldAddress });
       return status;

@@ -16,7 +16,7 @@ import type { SettingsSource } from '../server/settings/settings-source';
 import { describeProxy, type UpstreamTarget } from '../server/upstream/upstream-dispatcher';
 import { parsePacProxy } from './system-proxy-pac';
 
-export const SYSTEM_PROXY_INTERVAL_MS = 30_000;
+const SYSTEM_PROXY_INTERVAL_MS = 30_000;
 /** A PAC script that must be downloaded, or WPAD detection, can be slow; a hung answer must not stall us. */
 const RESOLVE_TIMEOUT_MS = 10_000;
 /** How long the first answer may hold up the listener (a later one still applies when it comes). */

@@ -3,11 +3,12 @@
  * chosen from the OS locale. The window's own texts live in renderer/i18n.
  *
  * Listen problems are worded here from their code, as the window words them (shared/listen-problem.ts
- * picks which words a status gets). The English words are the listener's own (listen-error.ts,
- * unreadable-secrets.ts, server-host.ts), so the English tray reads as the log does.
+ * picks which words a status gets). The English words are the listener's own (LISTEN_WORDS_EN in
+ * listen-error.ts), so the English tray reads as the log does.
  */
 import { settingList, type ListenProblemWords } from '../../shared/listen-problem';
 import type { SettingKey } from '../../shared/settings-schema';
+import { LISTEN_WORDS_EN } from './listen-error';
 
 /** What a failed listener's notification tells the user to change. */
 export type ListenFix = 'port' | 'host';
@@ -59,22 +60,7 @@ const en: ShellText = {
   launchAtLogin: 'Launch at login',
   quit: 'Quit Gemgate',
   tooltip: (status) => `Gemgate — ${status}`,
-  listen: {
-    port_in_use: (port) => `port ${port} is in use`,
-    port_denied: (port) => `permission denied to listen on port ${port}`,
-    address_unavailable: (host) => `address ${host} is not available on this computer`,
-    host_unresolved: (host) => `host name ${host} cannot be resolved`,
-    secrets_unreadable: (keys) => {
-      const names = settingList(keys, 'en', (name) => `"${name}"`);
-      const [settingWord, them] = keys.length > 1 ? ['settings', 'them'] : ['setting', 'it'];
-      return (
-        `the saved ${settingWord} ${names} could not be decrypted (the system keychain may be locked or ` +
-        `unavailable), so the server does not listen: unlock the keychain and restart Gemgate, or set a ` +
-        `new value for ${them} in Settings`
-      );
-    },
-    stillServing: (error, address) => `${error} (still serving on ${address})`,
-  },
+  listen: LISTEN_WORDS_EN,
   notifyListenFailedTitle: 'Gemgate could not start its server',
   notifyListenMoveFailedTitle: 'Gemgate could not move its server',
   notifyListenFailedBody: (error, fix, moved) => {

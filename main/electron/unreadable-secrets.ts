@@ -6,11 +6,11 @@
  * not listen until the keychain is back (next start) or the user sets a new value (server-host.ts
  * then starts by itself).
  */
-import { settingSpecs, type SettingKey } from '../../shared/settings-schema';
-import type { ListenFailure } from './listen-error';
+import type { SettingKey } from '../../shared/settings-schema';
+import { LISTEN_WORDS_EN, type ListenFailure } from './listen-error';
 
 /** The secrets that keep strangers out of the listener. */
-export const LISTENER_SECRETS = ['password', 'adminPassword'] as const satisfies readonly SettingKey[];
+const LISTENER_SECRETS = ['password', 'adminPassword'] as const satisfies readonly SettingKey[];
 
 /**
  * Why the listener must stay down, or null. The English words go into the log ("Gemgate could not
@@ -20,13 +20,8 @@ export const LISTENER_SECRETS = ['password', 'adminPassword'] as const satisfies
 export function unreadableSecretsReason(unreadable: readonly SettingKey[]): ListenFailure | null {
   const locked = LISTENER_SECRETS.filter((key) => unreadable.includes(key));
   if (locked.length === 0) return null;
-  const names = locked.map((key) => `"${settingSpecs[key].label.en}"`).join(' and ');
-  const [settingWord, them] = locked.length > 1 ? ['settings', 'them'] : ['setting', 'it'];
   return {
-    message:
-      `the saved ${settingWord} ${names} could not be decrypted (the system keychain may be locked or ` +
-      `unavailable), so the server does not listen: unlock the keychain and restart Gemgate, or set a ` +
-      `new value for ${them} in Settings`,
+    message: LISTEN_WORDS_EN.secrets_unreadable(locked),
     problem: { code: 'secrets_unreadable', settings: [...locked] },
   };
 }

@@ -2,7 +2,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { isUnauthorized } from '../lib/api';
 import { errorText } from '../lib/error-text';
-import type { Translate } from '../i18n/index';
 import { useI18n } from './context';
 import { useToast } from './toast';
 
@@ -82,8 +81,6 @@ export function usePolling(fn: () => unknown, ms: number): void {
   }, [ms]);
 }
 
-export const describeError = (err: unknown, t: Translate): string => errorText(err, t);
-
 /**
  * Runs a user action: `busy` names the running one (so only its button shows progress), failures
  * become an error toast (except a lost session: the login page takes over), success an optional one.
@@ -100,7 +97,7 @@ export function useAction() {
         if (success !== undefined) notify(success, 'success');
         return result;
       } catch (err) {
-        if (!isUnauthorized(err)) notify(describeError(err, t), 'error');
+        if (!isUnauthorized(err)) notify(errorText(err, t), 'error');
         return undefined;
       } finally {
         setBusy(null);

@@ -2,15 +2,15 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { KeyHealth } from '../../shared/admin-dto';
 import { endedCooldowns } from '../lib/key-health';
-import { useLoad, useNow, usePolling, type Loaded } from './hooks';
+import { useLoad, usePolling, type Loaded } from './hooks';
 
 /**
  * Loads the list, asks again every 10 s (keys cool down and get disabled by traffic, not by this
- * window) and as soon as a cool-down shown ends; `now` ticks every second for the countdowns.
+ * window) and as soon as a cool-down shown ends; `now` is the Keys page's clock, ticking every second
+ * for the countdowns.
  */
-export function useKeyHealth(load: () => Promise<KeyHealth[]>): { keys: Loaded<KeyHealth[]>; now: number } {
+export function useKeyHealth(load: () => Promise<KeyHealth[]>, now: number): Loaded<KeyHealth[]> {
   const keys = useLoad(load, []);
-  const now = useNow(1000);
   usePolling(() => void keys.reload(), 10_000);
 
   const asked = useRef(new Set<string>());
@@ -21,5 +21,5 @@ export function useKeyHealth(load: () => Promise<KeyHealth[]>): { keys: Loaded<K
     void keys.reload();
   }, [now, keys.data]);
 
-  return { keys, now };
+  return keys;
 }

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { copyText } from '../app/clipboard';
 import { useI18n } from '../app/context';
-import { describeError } from '../app/hooks';
+import { errorText } from '../lib/error-text';
 import { useToast } from '../app/toast';
 
 interface Props {
@@ -22,7 +22,7 @@ export function CopyButton({ text, label, testId, class: className }: Props) {
       setCopied(true);
       setTimeout(() => setCopied(false), 1500);
     } catch (err) {
-      notify(`${t('common.copyFailed')} ${describeError(err, t)}`, 'error');
+      notify(`${t('common.copyFailed')} ${errorText(err, t)}`, 'error');
     }
   };
   return (

@@ -4,7 +4,7 @@
  * the user it is no longer current; it goes away with the next successful load.
  */
 import { useI18n } from '../app/context';
-import { describeError } from '../app/hooks';
+import { errorText } from '../lib/error-text';
 import { Banner } from './Banner';
 
 export function StaleBanner({ error, since }: { error: unknown; since: number }) {
@@ -12,7 +12,7 @@ export function StaleBanner({ error, since }: { error: unknown; since: number })
   return (
     <Banner kind="warning" testId="stale-banner">
       <span>
-        {describeError(error, t)} {t('stale.shownFrom', { time: fmt.time(since) })}
+        {errorText(error, t)} {t('stale.shownFrom', { time: fmt.time(since) })}
       </span>
     </Banner>
   );

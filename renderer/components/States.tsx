@@ -1,5 +1,6 @@
 import { useI18n } from '../app/context';
-import { describeError, type Loaded } from '../app/hooks';
+import type { Loaded } from '../app/hooks';
+import { errorText } from '../lib/error-text';
 import { StaleBanner } from './StaleBanner';
 
 export function Loading() {
@@ -15,7 +16,7 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry: () => 
   const { t } = useI18n();
   return (
     <div class="banner banner-danger" role="alert">
-      <span>{describeError(error, t)}</span>
+      <span>{errorText(error, t)}</span>
       <button type="button" class="btn btn-small" onClick={() => void onRetry()}>
         {t('common.retry')}
       </button>

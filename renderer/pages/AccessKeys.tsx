@@ -4,8 +4,7 @@ import type { AccessKeyDto } from '../../shared/admin-contract';
 import { useI18n, useTransport } from '../app/context';
 import { useAction, useLoad, useNow } from '../app/hooks';
 import { useConfirm } from '../components/Dialog';
-import { StaleBanner } from '../components/StaleBanner';
-import { ErrorState, Loading } from '../components/States';
+import { LoadStates } from '../components/States';
 import { AccessKeyDialog } from './AccessKeyDialog';
 
 const STATUS_BADGE: Record<AccessKeyDto['status'], string> = {
@@ -47,11 +46,7 @@ export function AccessKeys() {
         </button>
       </header>
       <p class="muted">{t('access.help')}</p>
-      {!list.data && list.error !== undefined && <ErrorState error={list.error} onRetry={list.reload} />}
-      {list.data && list.error !== undefined && list.loadedAt !== undefined && (
-        <StaleBanner error={list.error} since={list.loadedAt} />
-      )}
-      {!list.data && list.error === undefined && <Loading />}
+      <LoadStates loaded={list} />
       {list.data && list.data.length === 0 && <p class="muted">{t('access.none')}</p>}
       {list.data && list.data.length > 0 && (
         <div class="table-wrap">

@@ -6,8 +6,7 @@ import { Banner } from '../components/Banner';
 import { CopyButton } from '../components/CopyButton';
 import { Page } from '../components/Page';
 import { SecretValue } from '../components/SecretValue';
-import { StaleBanner } from '../components/StaleBanner';
-import { ErrorState, Loading } from '../components/States';
+import { LoadStates } from '../components/States';
 import { Switch } from '../components/Switch';
 import type { MessageKey } from '../i18n/index';
 import { apiBaseOf } from '../lib/api-http';
@@ -28,25 +27,26 @@ const FIX_PAGE: Partial<Record<GatewayWarning, ['settings' | 'keys', MessageKey]
 function Warnings({ status }: { status: GatewayStatus }) {
   const { t, lang } = useI18n();
   const listenError = listenErrorText(status, t, lang);
+  const warningText = (warning: GatewayWarning): string => {
+    if (warning === 'server_not_running') {
+      return listenError
+        ? t('warning.server_not_running', { error: listenError })
+        : t('warning.serverStopped');
+    }
+    if (warning === 'secrets_unreadable') return unreadableSecretsText(status.unreadableSecrets, t, lang);
+    return t(`warning.${warning}`, { host: status.listening?.host ?? '' });
+  };
   return (
     <>
       {status.warnings.map((warning) => {
         const fix = FIX_PAGE[warning];
-        const text =
-          warning === 'server_not_running'
-            ? listenError
-              ? t('warning.server_not_running', { error: listenError })
-              : t('warning.serverStopped')
-            : warning === 'secrets_unreadable'
-              ? unreadableSecretsText(status.unreadableSecrets, t, lang)
-              : t(`warning.${warning}`, { host: status.listening?.host ?? '' });
         return (
           <Banner
             key={warning}
             kind={DANGER.has(warning) ? 'danger' : 'warning'}
             testId={`warning-${warning}`}
           >
-            <span>{text}</span>
+            <span>{warningText(warning)}</span>
             {fix && (
               <a class="btn btn-small" href={`#/${fix[0]}`}>
                 {t(fix[1])}
@@ -251,33 +251,31 @@ function HowToConnect({
 export function DashboardPage() {
   const { admin, kind } = useTransport();
   const { t } = useI18n();
-  const status = useLoad(async () => ({ status: await admin.getStatus(), at: Date.now() }), []);
+  const status = useLoad(() => admin.getStatus(), []);
   usePolling(() => void status.reload(), 5000);
   const password = () => admin.revealSecret('password');
 
-  const data = status.data;
+  const { data, loadedAt } = status;
   const stale = data !== undefined && status.error !== undefined;
   const endpoints =
-    data?.status.listening &&
+    data?.listening &&
     clientEndpoints({
-      baseUrl: data.status.listening.baseUrl,
-      publicUrl: data.status.publicUrl,
+      baseUrl: data.listening.baseUrl,
+      publicUrl: data.publicUrl,
       // The web admin: the address this browser reached the gateway at (behind any path prefix).
       pageOrigin: kind === 'http' ? location.origin + apiBaseOf(location.pathname) : null,
     });
 
   return (
     <Page name="dashboard" title={t('dashboard.title')}>
-      {!data && status.error !== undefined && <ErrorState error={status.error} onRetry={status.reload} />}
-      {!data && status.error === undefined && <Loading />}
-      {data && (
+      <LoadStates loaded={status} />
+      {data && loadedAt !== undefined && (
         <>
-          {stale && <StaleBanner error={status.error} since={data.at} />}
-          <Warnings status={data.status} />
+          <Warnings status={data} />
           <div class="cards">
-            <StatusCard status={data.status} fetchedAt={data.at} stale={stale} />
+            <StatusCard status={data} fetchedAt={loadedAt} stale={stale} />
             {endpoints && <ConnectionCard endpoints={endpoints} password={password} />}
-            <DesktopCard running={data.status.listening !== null} onChanged={() => void status.reload()} />
+            <DesktopCard running={data.listening !== null} onChanged={() => void status.reload()} />
           </div>
           {endpoints && <HowToConnect endpoints={endpoints} password={password} />}
         </>

@@ -65,14 +65,14 @@ function AddKeys({ onAdded }: { onAdded: () => void }) {
   );
 }
 
-export function GeminiKeys() {
+export function GeminiKeys({ now }: { now: number }) {
   const { admin } = useTransport();
   const { t } = useI18n();
   const notify = useToast();
   const { busy, run } = useAction();
   const [confirmDialog, confirm] = useConfirm();
   const [checks, setChecks] = useState<ReadonlyMap<string, KeyCheckResult>>(new Map());
-  const { keys, now } = useKeyHealth(() => admin.listKeys());
+  const keys = useKeyHealth(() => admin.listKeys(), now);
 
   const check = async (ids?: string[]) => {
     const results = await run(ids ? `check:${ids.join()}` : 'check-all', () => admin.checkKeys(ids));

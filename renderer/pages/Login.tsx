@@ -1,7 +1,7 @@
 /** The web admin's sign-in (the desktop app needs none). */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useI18n, useTransport } from '../app/context';
-import { describeError } from '../app/hooks';
+import { errorText } from '../lib/error-text';
 import { LangSwitch } from '../components/LangSwitch';
 
 export function LoginPage({ expired, onSignedIn }: { expired: boolean; onSignedIn: () => void }) {
@@ -21,7 +21,7 @@ export function LoginPage({ expired, onSignedIn }: { expired: boolean; onSignedI
       await auth.login(password);
       onSignedIn();
     } catch (err) {
-      setError(describeError(err, t));
+      setError(errorText(err, t));
       setBusy(false);
       input.current?.select();
     }

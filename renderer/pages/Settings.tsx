@@ -4,12 +4,14 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import { SECRET_MASK, type SettingsView } from '../../shared/admin-contract';
-import type { SettingKey } from '../../shared/settings-schema';
+import type { SettingGroup, SettingKey } from '../../shared/settings-schema';
 import { useI18n, useTransport } from '../app/context';
 import { useAction, useLoad } from '../app/hooks';
+import { hrefOf } from '../app/routes';
 import { useToast } from '../app/toast';
 import { Page } from '../components/Page';
 import { ErrorState, Loading } from '../components/States';
+import type { MessageKey } from '../i18n/index';
 import {
   buildPatch,
   formSections,
@@ -24,6 +26,23 @@ import {
 } from '../lib/settings-form';
 import { RestartNotice } from './RestartNotice';
 import { SettingFieldView, type FieldState } from './SettingField';
+
+/** Groups whose keys are managed on the Keys page: the note that says so. */
+const KEYS_NOTE: Partial<Record<SettingGroup, MessageKey>> = {
+  gemini: 'settings.keysElsewhere',
+  xai: 'settings.xaiKeysHealth',
+};
+
+function KeysNote({ group }: { group: SettingGroup }) {
+  const { t } = useI18n();
+  const note = KEYS_NOTE[group];
+  if (note === undefined) return null;
+  return (
+    <p class="note">
+      {t(note)} <a href={hrefOf('keys')}>{t('settings.openKeys')}</a>
+    </p>
+  );
+}
 
 interface FormProps {
   initial: SettingsView;
@@ -139,16 +158,7 @@ function SettingsForm({ initial, headless }: FormProps) {
           data-testid={`settings-group-${section.group}`}
         >
           <h2 id={`group-${section.group}`}>{t(`group.${section.group}`)}</h2>
-          {section.group === 'gemini' && (
-            <p class="note">
-              {t('settings.keysElsewhere')} <a href="#/keys">{t('settings.openKeys')}</a>
-            </p>
-          )}
-          {section.group === 'xai' && (
-            <p class="note">
-              {t('settings.xaiKeysHealth')} <a href="#/keys">{t('settings.openKeys')}</a>
-            </p>
-          )}
+          <KeysNote group={section.group} />
           {section.fields.map((f) => (
             <SettingFieldView
               key={f.key}

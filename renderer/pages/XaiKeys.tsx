@@ -11,11 +11,11 @@ import { useKeyHealth } from '../app/use-key-health';
 import { LoadStates } from '../components/States';
 import { KeyHealthTable } from './KeyHealthTable';
 
-export function XaiKeys() {
+export function XaiKeys({ now }: { now: number }) {
   const { admin } = useTransport();
   const { t } = useI18n();
   const { busy, run } = useAction();
-  const { keys, now } = useKeyHealth(() => admin.listXaiKeys());
+  const keys = useKeyHealth(() => admin.listXaiKeys(), now);
 
   const enable = async (k: KeyHealth) => {
     const list = await run(

@@ -6,7 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ListenProblem } from '../../shared/admin-dto';
 import { listenFailureText } from '../../shared/listen-problem';
-import { describeListenError, type ListenFailure } from '../../main/electron/listen-error';
+import {
+  describeListenError,
+  stillServingFailure as stillServing,
+  type ListenFailure,
+} from '../../main/electron/listen-error';
 import { shellTextFor } from '../../main/electron/tray-i18n';
 import { unreadableSecretsReason } from '../../main/electron/unreadable-secrets';
 
@@ -15,11 +19,6 @@ const zh = shellTextFor('zh-CN').listen;
 
 const listenFailed = (code: string, host: string, port: number) =>
   describeListenError(Object.assign(new Error(`listen ${code}`), { code }), host, port);
-/** What server-host.ts reports when a move fails and the old listener keeps serving. */
-const stillServing = ({ message, problem }: ListenFailure, address: string): ListenFailure => ({
-  message: `${message} (still serving on ${address})`,
-  ...(problem ? { problem: { ...problem, stillServing: address } } : {}),
-});
 const status = ({ message, problem }: ListenFailure) => ({ listenError: message, listenProblem: problem });
 
 const inUse = listenFailed('EADDRINUSE', '127.0.0.1', 7860);
