@@ -7,6 +7,7 @@
  * A client without a credential may still send one small chat request: if its last message is
  * `auth <password>`, it is answered here, without calling Gemini. Anything else gets the 401.
  */
+import { hostname } from 'node:os';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Settings } from '../../../shared/settings-schema';
 import type { GatewayCore } from '../core';
@@ -28,6 +29,7 @@ import { clientIpOf, refuseIfLockedOut } from './password-lockout';
 import { isPassword } from './proven-connections';
 import { bearerToken, geminiStyleToken } from './credentials';
 import { routedPath } from './request-path';
+import { isLocalName, localExtraNames, originHostName } from './local-names';
 
 /** Unauthenticated bodies larger than this cannot be an auth command: refuse before parsing them. */
 const MAX_UNAUTHENTICATED_BODY = 64 * 1024;
@@ -52,6 +54,8 @@ function refuse(
   dialect: ApiDialect,
   presented: boolean,
   locked: number,
+  /** The request came from a page on another site that its address alone would have let in. */
+  pageOrigin?: string,
 ): ApiError {
   if (locked > 0) {
     return new ApiError(
@@ -61,7 +65,9 @@ function refuse(
     );
   }
   if (presented) core.credentialThrottle.recordFailure(bucket);
-  return missingCredential(dialect, presented);
+  return pageOrigin === undefined
+    ? missingCredential(dialect, presented)
+    : foreignPageRefusal(dialect, pageOrigin);
 }
 
 /**
@@ -132,12 +138,15 @@ export function registerAccessControl(app: FastifyInstance, core: GatewayCore): 
         return;
       }
     }
-    if (policy.allow.matches(state.ip)) {
-      state.access = 'allow_list';
-      return;
-    }
-    if (core.authorisedIps.isAuthorised(state.ip)) {
-      state.access = 'auth_command';
+    const byAddress = policy.allow.matches(state.ip)
+      ? 'allow_list'
+      : core.authorisedIps.isAuthorised(state.ip)
+        ? 'auth_command'
+        : undefined;
+    // A page on another site is not let in by the address of the browser it runs in.
+    const page = byAddress === undefined ? undefined : foreignPageOrigin(request, settings.hostUrl);
+    if (byAddress !== undefined && page === undefined) {
+      state.access = byAddress;
       return;
     }
     const length = Number(request.headers['content-length'] ?? Infinity);
@@ -148,7 +157,7 @@ export function registerAccessControl(app: FastifyInstance, core: GatewayCore): 
       state.presentedToken = token !== undefined;
       return;
     }
-    throw refuse(core, bucket, dialect, token !== undefined, locked);
+    throw refuse(core, bucket, dialect, token !== undefined, locked, page);
   };
   app.addHook('onRequest', (request, _reply, done) => {
     try {
@@ -194,6 +203,35 @@ export function settleAccessKeyUse(request: FastifyRequest, status: number): voi
   if (status < 400 && !request.gemgate.errorCode) ticket.commit();
   else ticket.release();
 }
+
+/**
+ * The origin of a web page on another site, when the request comes from one (its `Origin` header
+ * names a host that is not this computer's, access/local-names.ts). An address on WHITELIST_IPS or
+ * authorised by `auth` is this computer or its network, not every page its browser opens: any site
+ * may call the API cross-origin (CORS is open for browser chat clients), and without this it would
+ * be served on the strength of the visitor's address alone. Pages served from this computer, and
+ * clients that are not browsers (no `Origin`), keep address-based access.
+ */
+function foreignPageOrigin(request: FastifyRequest, hostUrl: string): string | undefined {
+  const origin = request.headers.origin;
+  if (origin === undefined) return undefined;
+  const name = originHostName(origin);
+  return name !== undefined && isLocalName(name, localNamesFor(hostUrl)) ? undefined : origin;
+}
+
+const machineName = hostname();
+let cachedNames: { hostUrl: string; names: ReadonlySet<string> } | undefined;
+const localNamesFor = (hostUrl: string): ReadonlySet<string> => {
+  if (cachedNames?.hostUrl !== hostUrl)
+    cachedNames = { hostUrl, names: localExtraNames(machineName, hostUrl) };
+  return cachedNames.names;
+};
+
+const foreignPageRefusal = (dialect: ApiDialect, origin: string) =>
+  new ApiError(
+    'invalid_api_key',
+    `A web page (${origin.slice(0, 100)}) must send the gateway password or an access key${dialect === 'openai' ? ' (Authorization: Bearer <key>)' : ''}: access by IP address (WHITELIST_IPS, the auth command) does not extend to pages on other sites.`,
+  );
 
 /** xAI's API keys start with `xai-`; anything else presented at /xai is meant for the gateway. */
 const XAI_KEY_SHAPE = /^xai-/;

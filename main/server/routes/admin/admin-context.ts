@@ -5,7 +5,8 @@
  * headers back on every answer, preflights included — for any spelling of the path, because the
  * router decides the context after decoding (`/%61dmin/…` lands here too).
  *
- * In it: login/logout and the guard, the contract's routes, the live log stream, the built web admin.
+ * In it: the DNS rebinding guard (host-guard.ts), login/logout and the session guard, the contract's
+ * routes, the live log stream, the built web admin.
  */
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -16,6 +17,7 @@ import type { GatewayCore } from '../../core';
 import { ApiError } from '../../errors';
 import { registerAdminAuth } from './admin-auth';
 import { registerAdminRoutes } from './admin-routes';
+import { registerAdminHostGuard } from './host-guard';
 import { registerLogStream } from './log-stream';
 import { withoutCors } from './no-cors';
 import { registerRendererStatic } from './renderer-static';
@@ -39,6 +41,7 @@ export async function registerAdmin(
       withoutCors(reply);
       done(null, payload);
     });
+    registerAdminHostGuard(admin, core);
     registerAdminAuth(admin, core);
     registerAdminRoutes(admin, createAdminService(core, host), core);
     registerLogStream(admin, core.log);

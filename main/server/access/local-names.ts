@@ -1,0 +1,55 @@
+/**
+ * Which host names are this computer's, for two guards against web pages the user happens to visit
+ * (pure; the callers give the extra names):
+ *
+ * - DNS rebinding: a page on `evil.example` re-resolves its own name to 127.0.0.1 and then talks to
+ *   the gateway as its own origin, so CORS does not stop it. Its requests still carry
+ *   `Host: evil.example`. A loopback connection that names a public host is such a page.
+ * - A page on any site may call the API cross-origin (browser chat clients need that), with its
+ *   `Origin` header; it must not be let in merely because this computer's address is allowed.
+ *
+ * Local here means a name public DNS cannot hand out: an IP literal (a rebinding needs a name),
+ * `localhost` and the special-use suffixes (.localhost, .local for mDNS, .internal — Docker
+ * Desktop's host.docker.internal —, .home.arpa), a single-label name (no public TLD resolves
+ * without a dot), and the names the caller adds (this machine's hostname, HOST_URL's host).
+ * Ollama's fix for the same attack (CVE-2024-28224) draws the line in the same place.
+ */
+import { isIP } from 'node:net';
+
+const LOCAL_SUFFIXES = ['.localhost', '.local', '.internal', '.home.arpa'];
+
+/** The lower-case host name of a `Host` header value (`[::1]:7860` → `::1`); undefined when malformed. */
+export function hostNameOf(hostHeader: string): string | undefined {
+  const text = hostHeader.trim().toLowerCase();
+  const bracketed = /^\[([0-9a-f:.]+)\](?::\d{1,5})?$/.exec(text);
+  if (bracketed) return bracketed[1];
+  const plain = /^([a-z0-9_.-]+?)\.?(?::\d{1,5})?$/.exec(text);
+  return plain?.[1];
+}
+
+/** The lower-case host name of an `Origin` header; undefined for `null` and anything unparsable. */
+export function originHostName(origin: string): string | undefined {
+  if (!URL.canParse(origin)) return undefined;
+  const { protocol, host } = new URL(origin);
+  return protocol === 'http:' || protocol === 'https:' ? hostNameOf(host) : undefined;
+}
+
+/** Whether `name` (a lower-case host name) can only mean this computer or its private network. */
+export function isLocalName(name: string, extraNames: ReadonlySet<string>): boolean {
+  if (isIP(name) !== 0) return true;
+  if (name === 'localhost' || !name.includes('.')) return true;
+  if (LOCAL_SUFFIXES.some((suffix) => name.endsWith(suffix))) return true;
+  return extraNames.has(name);
+}
+
+/** This machine's names, and HOST_URL's host when set: the extra names of `isLocalName`. */
+export function localExtraNames(machineHostName: string, hostUrl: string): Set<string> {
+  const names = new Set<string>();
+  const machine = machineHostName.trim().toLowerCase().replace(/\.$/, '');
+  if (machine) names.add(machine);
+  if (hostUrl && URL.canParse(hostUrl)) {
+    const name = hostNameOf(new URL(hostUrl).host);
+    if (name) names.add(name);
+  }
+  return names;
+}

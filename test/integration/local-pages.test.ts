@@ -1,0 +1,166 @@
+/**
+ * Web pages the user visits, over real sockets from 127.0.0.1 (access/local-names.ts):
+ * - DNS rebinding: a loopback connection whose Host names another site is refused by the web admin
+ *   (its password defaults to "123" and it reveals the keys), with a clear 403; this computer's
+ *   names, HOST_URL's host and a trusted proxy's requests pass; the API is not guarded.
+ * - Address-based access (WHITELIST_IPS, the auth command) does not extend to a page on another
+ *   site (an `Origin` that is not this computer's): it must send a credential like anyone else.
+ */
+import { request } from 'undici';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Settings } from '../../shared/settings-schema';
+import { DEFAULT_FAKE_KEY, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
+import { generateCalls } from '../support/fake-requests';
+import { startGateway, type TestGateway } from '../support/gateway';
+
+const PASSWORD = 'local-pages-Password-5';
+const EVIL = 'https://evil.example';
+
+let fake: FakeGemini;
+let gw: TestGateway;
+let baseline: Settings;
+
+beforeAll(async () => {
+  fake = await startFakeGemini();
+  gw = await startGateway({
+    upstreamUrl: fake.url,
+    keys: [DEFAULT_FAKE_KEY],
+    settings: { password: PASSWORD },
+  });
+  baseline = gw.settings.get();
+});
+afterAll(async () => {
+  await gw.close();
+  await fake.close();
+});
+beforeEach(() => {
+  gw.settings.update(baseline);
+  gw.core.authorisedIps.revokeAll();
+  fake.reset();
+});
+
+interface Reply {
+  status: number;
+  body: { error?: { code?: unknown; message?: string; status?: unknown }; token?: string; object?: string };
+}
+
+async function send(path: string, headers: Record<string, string>, body?: unknown): Promise<Reply> {
+  const res = await request(`${gw.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.body.text();
+  return { status: res.statusCode, body: text.startsWith('{') ? (JSON.parse(text) as Reply['body']) : {} };
+}
+
+const port = () => new URL(gw.url).port;
+const login = (host: string) => send('/admin/api/login', { host }, { password: PASSWORD });
+
+describe('DNS rebinding: the web admin over a loopback connection', () => {
+  it('refuses a Host that names another site, for login, the API and the page, with a 403 that says why', async () => {
+    for (const path of ['/admin/api/session', '/admin/', '/admin/api/settings']) {
+      const reply = await send(path, { host: `evil.example:${port()}` });
+      expect(reply.status, path).toBe(403);
+      expect(reply.body.error?.code).toBe('permission_denied');
+      expect(reply.body.error?.message).toContain('evil.example');
+      expect(reply.body.error?.message).toContain(`http://127.0.0.1:${port()}/admin/`);
+    }
+    const refused = await login(`evil.example:${port()}`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.token).toBeUndefined();
+    expect(
+      gw.core.log
+        .recent()
+        .some((e) => e.message.includes('Refused a web admin request for host "evil.example')),
+    ).toBe(true);
+  });
+
+  it.each(['127.0.0.1', 'localhost', '[::1]', 'host.docker.internal', 'gemgate.localhost', 'my-pc'])(
+    'signs in under this computer’s name %s',
+    async (name) => {
+      const reply = await login(`${name}:${port()}`);
+      expect(reply.status).toBe(200);
+      expect(typeof reply.body.token).toBe('string');
+    },
+  );
+
+  it("accepts HOST_URL's host: the address the owner put the gateway behind", async () => {
+    gw.settings.update({ hostUrl: 'https://gw.example.com' });
+    expect((await login('gw.example.com')).status).toBe(200);
+    expect((await login('other.example.com')).status).toBe(403);
+  });
+
+  it('lets a proxy TRUST_PROXY trusts answer for the names it serves', async () => {
+    expect((await login('gw.example.com')).status).toBe(403);
+    gw.settings.update({ trustProxy: '127.0.0.1' });
+    expect((await login('gw.example.com')).status).toBe(200);
+  });
+
+  it('leaves the API alone: the credential protects it, whatever the Host', async () => {
+    const reply = await send('/v1/models', { host: 'evil.example', authorization: `Bearer ${PASSWORD}` });
+    expect(reply.status).toBe(200);
+    expect(reply.body.object).toBe('list');
+  });
+
+  it('does not apply to connections from other addresses (no rebinding to this computer)', async () => {
+    // app.inject's socket has no loopback local address: as a connection from the network would.
+    const reply = await gw.app.inject({
+      method: 'POST',
+      url: '/admin/api/login',
+      headers: { host: 'gw.example.com' },
+      payload: { password: PASSWORD },
+    });
+    expect(reply.statusCode).toBe(200);
+  });
+});
+
+const chat = { model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }] };
+
+describe('address-based access and pages on other sites', () => {
+  it('WHITELIST_IPS lets a client in without a credential, but not a page on another site', async () => {
+    gw.settings.update({ whitelistIps: ['127.0.0.1'] });
+    expect((await send('/v1/models', {})).status).toBe(200);
+    expect((await send('/v1/models', { origin: `http://localhost:3000` })).status).toBe(200);
+    expect((await send('/v1/models', { origin: 'http://192.168.1.5:3080' })).status).toBe(200);
+
+    const page = await send('/v1/models', { origin: EVIL });
+    expect(page.status).toBe(401);
+    expect(page.body.error?.code).toBe('invalid_api_key');
+    expect(page.body.error?.message).toContain(`A web page (${EVIL}) must send the gateway password`);
+    expect((await send('/v1/models', { origin: 'null' })).status).toBe(401);
+
+    const withKey = await send('/v1/models', { origin: EVIL, authorization: `Bearer ${PASSWORD}` });
+    expect(withKey.status).toBe(200);
+  });
+
+  it('the same in the Gemini dialect, with Google-shaped errors', async () => {
+    gw.settings.update({ whitelistIps: ['127.0.0.1'] });
+    const page = await send('/v1beta/models', { origin: EVIL });
+    expect(page.status).toBe(401);
+    expect(page.body.error?.status).toBe('UNAUTHENTICATED');
+    expect((await send('/v1beta/models', { origin: EVIL, 'x-goog-api-key': PASSWORD })).status).toBe(200);
+  });
+
+  it('an address authorised by `auth <password>` is not authorised for pages on other sites', async () => {
+    const authorised = await send(
+      '/v1/chat/completions',
+      {},
+      { ...chat, messages: [{ role: 'user', content: `auth ${PASSWORD}` }] },
+    );
+    expect(authorised.status).toBe(200);
+    expect(gw.core.authorisedIps.isAuthorised('127.0.0.1')).toBe(true);
+
+    expect((await send('/v1/chat/completions', {}, chat)).status).toBe(200);
+    const page = await send('/v1/chat/completions', { origin: EVIL }, chat);
+    expect(page.status).toBe(401);
+    expect(page.body.error?.code).toBe('invalid_api_key');
+    expect(generateCalls(fake)).toHaveLength(1);
+  });
+
+  it("HOST_URL's host is this gateway's own site", async () => {
+    gw.settings.update({ whitelistIps: ['127.0.0.1'], hostUrl: 'https://chat.example.com' });
+    expect((await send('/v1/models', { origin: 'https://chat.example.com' })).status).toBe(200);
+    expect((await send('/v1/models', { origin: EVIL })).status).toBe(401);
+  });
+});
