@@ -291,10 +291,12 @@ describe('finish reasons', () => {
 
   it('MAX_TOKENS with nothing visible is finish_reason length (non-stream and stream)', async () => {
     fake.script(() => ({ kind: 'maxTokensEmpty' }));
+    // max_completion_tokens (thinking included) is sent as given; max_tokens would get room for
+    // the thinking on top (chat-gemini-limits.test.ts).
     const res = await gw.openai.chat.completions.create({
       model: 'gemini-2.5-flash',
       messages: [{ role: 'user', content: 'long thinking' }],
-      max_tokens: 64,
+      max_completion_tokens: 64,
     });
     expect(res.choices[0]?.finish_reason).toBe('length');
     expect(res.choices[0]?.message.content).toBeNull();
@@ -305,7 +307,7 @@ describe('finish reasons', () => {
     const stream = await gw.openai.chat.completions.create({
       model: 'gemini-2.5-flash',
       messages: [{ role: 'user', content: 'long thinking' }],
-      max_tokens: 64,
+      max_completion_tokens: 64,
       stream: true,
     });
     const chunks = await collect(stream);

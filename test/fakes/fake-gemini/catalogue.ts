@@ -24,6 +24,7 @@ export interface ResolvedCapabilities {
   requiresTextModality: boolean;
   enforcesThoughtSignatures: boolean;
   signsTextParts: boolean;
+  jsonModeBesideFunctions: boolean;
   embeddingDimensions: number;
 }
 
@@ -62,6 +63,7 @@ function resolveCapabilities(entry: FakeModelEntry, id: string): ResolvedCapabil
     requiresTextModality: c.requiresTextModality ?? false,
     enforcesThoughtSignatures: c.enforcesThoughtSignatures ?? false,
     signsTextParts: c.signsTextParts ?? false,
+    jsonModeBesideFunctions: c.jsonModeBesideFunctions ?? false,
     embeddingDimensions: c.embeddingDimensions ?? 768,
   };
 }

@@ -35,6 +35,11 @@ export interface FakeModelCapabilities {
   enforcesThoughtSignatures?: boolean;
   /** Gemini 3: text answers carry a thought signature too (§1.5.4). */
   signsTextParts?: boolean;
+  /**
+   * Gemini 3: `responseMimeType: application/json` accepted beside function declarations. Earlier
+   * models answer 400 "Function calling with a response mime type: 'application/json' is unsupported".
+   */
+  jsonModeBesideFunctions?: boolean;
   /** Default (and maximum) embedding length. */
   embeddingDimensions?: number;
 }

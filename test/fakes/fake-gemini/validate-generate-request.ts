@@ -60,6 +60,9 @@ export function generateRequestProblem(
   if (toolProblem !== undefined) return toolProblem;
   const configProblem = generationConfigProblem(request.generationConfig, model, field);
   if (configProblem !== undefined) return configProblem;
+  if (jsonModeBesideFunctions(request) && !model.caps.jsonModeBesideFunctions) {
+    return "Function calling with a response mime type: 'application/json' is unsupported";
+  }
   if (options.enforceThoughtSignatures && model.caps.enforcesThoughtSignatures) {
     return missingSignatureProblem(contents);
   }
@@ -77,6 +80,15 @@ function callTurnOutOfPlace(content: GeminiContent, previous: GeminiContent | un
     return false;
   return previous === undefined || previous.role === 'model';
 }
+
+/** JSON mode and callable functions together (`tool_choice: none` makes them uncallable: accepted). */
+const jsonModeBesideFunctions = (request: GeminiGenerateContentRequest): boolean =>
+  request.generationConfig?.responseMimeType === 'application/json' &&
+  (request.tools ?? []).some((tool) => (tool.functionDeclarations?.length ?? 0) > 0) &&
+  request.toolConfig?.functionCallingConfig?.mode !== 'NONE';
+
+/** Gemini's limit (§1.4.6); the wording is the one clients report (continuedev/continue#2702). */
+const MAX_STOP_SEQUENCES = 5;
 
 /** proto3 cannot tell 0 from unset, so only a non-zero penalty is refused. */
 const setsPenalty = (config: GeminiGenerationConfig): boolean =>
@@ -147,6 +159,12 @@ function generationConfigProblem(
     );
   }
   if (setsPenalty(config) && !model.caps.penalties) return `Penalty is not enabled for models/${model.id}`;
+  if ((config.stopSequences?.length ?? 0) > MAX_STOP_SEQUENCES) {
+    return field(
+      'generation_config.stop_sequences',
+      `the number of stop_sequences must not exceed ${MAX_STOP_SEQUENCES}.`,
+    );
+  }
   if (config.responseLogprobs === true && !model.caps.logprobs)
     return `Logprobs is not enabled for models/${model.id}`;
   if (config.responseSchema !== undefined && config.responseJsonSchema !== undefined) {

@@ -23,12 +23,17 @@ const caps = (
   imageOutput: false,
   systemInstruction: true,
   penalties: false,
+  jsonModeBesideFunctions: false,
   ...over,
 });
 /** 1.5 and 2.0 text models are the only ones that accept presence / frequency penalties. */
 const takesPenalties = { penalties: true };
 const gemini3 = (levels: string[], over: Partial<ModelCapabilities> = {}) =>
-  caps({ kind: 'level', levels } as ModelCapabilities['thinking'], { multipleCandidates: false, ...over });
+  caps({ kind: 'level', levels } as ModelCapabilities['thinking'], {
+    multipleCandidates: false,
+    jsonModeBesideFunctions: true,
+    ...over,
+  });
 const image = { imageOutput: true, multipleCandidates: false };
 
 describe('capabilitiesOf', () => {

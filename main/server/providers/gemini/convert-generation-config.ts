@@ -21,6 +21,8 @@ export interface GenerationConfigInputs {
   outputTokenLimit?: number;
 }
 
+const MAX_STOP_SEQUENCES = 5;
+
 function candidateCount(n: number | undefined, caps: ModelCapabilities): number | undefined {
   if (n === undefined || n <= 1) return undefined; // 1 is Gemini's default: nothing to send
   if (!caps.multipleCandidates) {
@@ -68,23 +70,49 @@ function imageConfigOf(req: ChatCompletionRequest): GeminiGenerationConfig['imag
 }
 
 /**
- * `max_tokens` is what chat clients set as the answer's length (SillyTavern's "response length"), and
- * Gemini counts thinking inside `maxOutputTokens` (§4.5): a 24,576-token budget inside a 100-token
- * limit can only end in an empty answer. So with an explicit budget the budget is added on top, within
- * the model's output limit when it is known. `max_completion_tokens` includes reasoning in OpenAI's own
- * terms and is sent as given; so is `max_tokens` under dynamic thinking, whose use cannot be known.
+ * Thinking that `max_tokens` must make room for (§4.5): Gemini counts thinking inside
+ * `maxOutputTokens`, so 300 tokens of "response length" (SillyTavern's default range) under a model
+ * that thinks first ends in an empty answer with `finish_reason: "length"`. An explicit budget is
+ * known; dynamic thinking (a budget of -1, or the model's default, and every Gemini 3 level) may use
+ * up to the model's largest budget, so that much is added. The answer may then run longer than
+ * `max_tokens` when the model thinks less: a longer answer, not an empty one.
+ */
+const LEVEL_THINKING_HEADROOM = 32_768;
+
+function thinkingHeadroom(
+  thinking: GeminiGenerationConfig['thinkingConfig'],
+  caps: ModelCapabilities,
+): number {
+  const budget = thinking?.thinkingBudget;
+  if (budget !== undefined && budget >= 0) return budget;
+  switch (caps.thinking.kind) {
+    case 'budget':
+      return budget === -1 || caps.thinking.defaultOn ? caps.thinking.max : 0;
+    case 'level':
+      return LEVEL_THINKING_HEADROOM;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * `max_tokens` is what chat clients set as the answer's length, so the thinking it leaves room for
+ * is added on top, within the model's output limit when it is known. `max_completion_tokens`
+ * includes reasoning in OpenAI's own terms and is sent as given.
  */
 function maxOutputTokens(
   req: ChatCompletionRequest,
   thinking: GeminiGenerationConfig['thinkingConfig'],
-  outputTokenLimit: number | undefined,
+  inputs: GenerationConfigInputs,
 ): number | undefined {
   if (req.max_completion_tokens !== undefined) return req.max_completion_tokens;
   const answer = req.max_tokens;
-  const budget = thinking?.thinkingBudget;
-  if (answer === undefined || budget === undefined || budget <= 0) return answer;
-  const total = answer + budget;
-  return outputTokenLimit === undefined ? total : Math.max(answer, Math.min(total, outputTokenLimit));
+  if (answer === undefined) return undefined;
+  const headroom = thinkingHeadroom(thinking, inputs.caps);
+  if (headroom === 0) return answer;
+  const total = answer + headroom;
+  const limit = inputs.outputTokenLimit;
+  return limit === undefined ? total : Math.max(answer, Math.min(total, limit));
 }
 
 /**
@@ -116,8 +144,10 @@ export function toGenerationConfig(
     topP: req.top_p,
     topK: req.top_k,
     candidateCount: candidateCount(req.n, caps),
-    maxOutputTokens: maxOutputTokens(req, thinkingConfig, inputs.outputTokenLimit),
-    stopSequences: stop !== undefined && stop.length > 0 ? stop : undefined,
+    maxOutputTokens: maxOutputTokens(req, thinkingConfig, inputs),
+    // Gemini refuses more than 5 ("the number of stop_sequences must not exceed 5", §1.4.6), and
+    // SillyTavern's group chats or Continue's autocomplete send more: the first five are kept.
+    stopSequences: stop !== undefined && stop.length > 0 ? stop.slice(0, MAX_STOP_SEQUENCES) : undefined,
     // Dropped where the model would refuse the whole request for them (model-capabilities.ts).
     presencePenalty: caps.penalties ? req.presence_penalty : undefined,
     frequencyPenalty: caps.penalties ? req.frequency_penalty : undefined,

@@ -9,7 +9,9 @@ import { toGenerationConfig } from './convert-generation-config';
 import { convertTools } from './convert-tools';
 import type { GeminiGenerateContentRequest, GeminiModel, GeminiSafetySetting } from './gemini-types';
 import { resubmittedMessages, type HistoryImageMode } from './history-images';
+import { withJsonModeBesideFunctions } from './json-mode-beside-functions';
 import { capabilitiesOf } from './model-capabilities';
+import { placeSystemInstruction } from './system-instruction-fallback';
 import type { ResolvedModel } from './resolve-model';
 
 export type { RemoteMedia, ToolCallRecord } from './convert-messages';
@@ -85,12 +87,13 @@ export function toGeminiRequest(
   const cachedContent = extras.cached_content ?? extras.cachedContent;
 
   const body: GeminiGenerateContentRequest = { contents };
-  // Models that reject a system instruction get none rather than a 400 (§4.2 step 8).
-  if (systemInstruction && caps.systemInstruction) body.systemInstruction = systemInstruction;
+  if (systemInstruction) body.systemInstruction = systemInstruction;
   if (tools) body.tools = tools;
   if (toolConfig) body.toolConfig = toolConfig;
   body.safetySettings = [...(extras.safety_settings ?? extras.safetySettings ?? DEFAULT_SAFETY_SETTINGS)];
   if (generationConfig) body.generationConfig = generationConfig;
   if (cachedContent !== undefined) body.cachedContent = cachedContent;
-  return body;
+  // Both may need the system instruction: JSON mode can become one, and then it must go where the
+  // model takes it.
+  return placeSystemInstruction(withJsonModeBesideFunctions(body, caps.jsonModeBesideFunctions), caps);
 }

@@ -24,6 +24,12 @@ export interface ModelCapabilities {
    * models/…" to any value, so clients whose penalty sliders were moved would get nothing.
    */
   penalties: boolean;
+  /**
+   * `responseMimeType: application/json` accepted beside function declarations: Gemini 3 and later.
+   * Earlier models answer 400 "Function calling with a response mime type: 'application/json' is
+   * unsupported" (json-mode-beside-functions.ts).
+   */
+  jsonModeBesideFunctions: boolean;
 }
 
 /** Lowest to highest; level lists below are always written in this order. */
@@ -73,8 +79,8 @@ const NO_SYSTEM_INSTRUCTION_PATTERNS: readonly RegExp[] = [
   /^gemma/,
 ];
 
-/** Gemini 3 and later reject candidateCount > 1 (§2.2); image models too (§2.3). */
-const SINGLE_CANDIDATE_PATTERNS: readonly RegExp[] = [/^gemini-([3-9]|\d\d)/];
+/** Gemini 3 and later: one candidate only (§2.2; image models too, §2.3), JSON mode beside tools. */
+const GEMINI_3_ON_PATTERNS: readonly RegExp[] = [/^gemini-([3-9]|\d\d)/];
 
 /** The families that accept penalties; their thinking variants do not. */
 const PENALTY_PATTERNS: readonly RegExp[] = [/^gemini-(1\.5|2\.0)-/];
@@ -97,7 +103,7 @@ const thinkingOf = (id: string, listed?: GeminiModel): ThinkingCapability => {
   const family = THINKING_FAMILIES.find((f) => f.pattern.test(id));
   if (family) return family.thinking;
   if (listed?.thinking === true) {
-    return matchesAny(SINGLE_CANDIDATE_PATTERNS, id) ? UNKNOWN_THINKER_LEVELS : UNKNOWN_THINKER_BUDGET;
+    return matchesAny(GEMINI_3_ON_PATTERNS, id) ? UNKNOWN_THINKER_LEVELS : UNKNOWN_THINKER_BUDGET;
   }
   return NONE;
 };
@@ -107,10 +113,11 @@ export function capabilitiesOf(modelId: string, listed?: GeminiModel): ModelCapa
   const imageOutput = matchesAny(IMAGE_OUTPUT_PATTERNS, id);
   return {
     thinking: thinkingOf(id, listed),
-    multipleCandidates: !imageOutput && !matchesAny(SINGLE_CANDIDATE_PATTERNS, id),
+    multipleCandidates: !imageOutput && !matchesAny(GEMINI_3_ON_PATTERNS, id),
     imageOutput,
     systemInstruction: !matchesAny(NO_SYSTEM_INSTRUCTION_PATTERNS, id),
     penalties: !imageOutput && matchesAny(PENALTY_PATTERNS, id) && !matchesAny(NO_PENALTY_PATTERNS, id),
+    jsonModeBesideFunctions: matchesAny(GEMINI_3_ON_PATTERNS, id),
   };
 }
 
