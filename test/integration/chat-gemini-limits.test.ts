@@ -5,7 +5,8 @@
  * - more than 5 stop sequences (SillyTavern group chats, Continue's autocomplete);
  * - JSON mode beside function declarations before Gemini 3 (the OpenAI Agents SDK's output_type);
  * - a system prompt for Gemma, which refuses systemInstruction;
- * - max_tokens under thinking, which Gemini counts inside maxOutputTokens.
+ * - max_tokens under thinking, which Gemini counts inside maxOutputTokens;
+ * - a seed outside int32, the only integer size Gemini takes.
  */
 import type { ChatCompletionTool } from 'openai/resources/chat/completions';
 import { describe, expect, it } from 'vitest';
@@ -154,5 +155,26 @@ describe('max_tokens under thinking', () => {
       max_completion_tokens: 300,
     });
     expect(onlyGenerateBody(fake).generationConfig?.maxOutputTokens).toBe(300);
+  });
+});
+
+describe('seed', () => {
+  it('Gemini refuses a seed outside int32', async () => {
+    const verdict = await upstreamVerdict('gemini-2.0-flash', {
+      contents: hi,
+      generationConfig: { seed: 2 ** 32 + 5 },
+    });
+    expect(verdict.status).toBe(400);
+    expect(verdict.message).toContain('TYPE_INT32');
+  });
+
+  it('a 64-bit seed reaches Gemini as its low 32 bits', async () => {
+    const res = await gw.openai.chat.completions.create({
+      model: 'gemini-2.0-flash',
+      messages: [{ role: 'user', content: 'Hi' }],
+      seed: 2 ** 32 + 5,
+    });
+    expect(res.choices[0]?.message.content).toBe('Echo: Hi');
+    expect(onlyGenerateBody(fake).generationConfig?.seed).toBe(5);
   });
 });

@@ -182,7 +182,11 @@ class Walker {
       case 'number':
       case 'int': {
         const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-        const ok = typeof n === 'number' && Number.isFinite(n) && (type === 'number' || Number.isInteger(n));
+        // Every integer field of these messages is an int32: proto3 JSON refuses values outside it.
+        const ok =
+          typeof n === 'number' &&
+          Number.isFinite(n) &&
+          (type === 'number' || (Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31));
         if (!ok) this.invalidValue(path, type, raw);
         return ok ? n : raw;
       }

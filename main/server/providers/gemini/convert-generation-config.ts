@@ -23,6 +23,15 @@ export interface GenerationConfigInputs {
 
 const MAX_STOP_SEQUENCES = 5;
 
+/**
+ * Gemini's integers are int32 and it refuses anything outside ("Invalid value at
+ * 'generation_config.seed' (TYPE_INT32)"), while clients draw seeds from the whole safe-integer range
+ * (a 64-bit random seed, say). The seed's low 32 bits keep it a seed: the same one still gives the
+ * same answer.
+ */
+const INT32_MAX = 2 ** 31 - 1;
+const toInt32 = (n: number): number => Number(BigInt.asIntN(32, BigInt(n)));
+
 function candidateCount(n: number | undefined, caps: ModelCapabilities): number | undefined {
   if (n === undefined || n <= 1) return undefined; // 1 is Gemini's default: nothing to send
   if (!caps.multipleCandidates) {
@@ -110,7 +119,7 @@ function maxOutputTokens(
   if (answer === undefined) return undefined;
   const headroom = thinkingHeadroom(thinking, inputs.caps);
   if (headroom === 0) return answer;
-  const total = answer + headroom;
+  const total = Math.min(answer + headroom, INT32_MAX);
   const limit = inputs.outputTokenLimit;
   return limit === undefined ? total : Math.max(answer, Math.min(total, limit));
 }
@@ -151,7 +160,7 @@ export function toGenerationConfig(
     // Dropped where the model would refuse the whole request for them (model-capabilities.ts).
     presencePenalty: caps.penalties ? req.presence_penalty : undefined,
     frequencyPenalty: caps.penalties ? req.frequency_penalty : undefined,
-    seed: req.seed,
+    seed: req.seed === undefined ? undefined : toInt32(req.seed),
     ...responseFormat(req.response_format),
     // `logprobs` / `top_logprobs` are not sent: 2.5 and later models refuse the request for them, and
     // answers carry `logprobs: null` either way.
