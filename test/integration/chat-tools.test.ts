@@ -403,3 +403,64 @@ describe('Gemini 3 thought signatures (the fake enforces them)', () => {
     expect(replayedCallPart()?.thoughtSignature).toBe('c2lnbmVkLWJ5LWdlbWluaQ==');
   });
 });
+
+describe('a conversation that switches models halfway through its tool calls', () => {
+  /** A tool call made by `model` and answered; the history as a client keeps it. */
+  async function toolTurnOn(model: string): Promise<ChatCompletionMessageParam[]> {
+    firstTurnCalls([{ name: 'get_weather', args: { city: 'Lima' } }]);
+    const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Lima?' }];
+    const res = await gw.openai.chat.completions.create({ model, messages, tools });
+    const call = functionCalls(res.choices[0]?.message)[0]!;
+    expect(call.extra_content?.google?.thought_signature).toBeDefined();
+    messages.push(res.choices[0]!.message);
+    messages.push({ role: 'tool', tool_call_id: call.id, content: '{"temp_c": 19}' });
+    fake.reset();
+    return messages;
+  }
+
+  const modelCallParts = (body: GeminiGenerateContentRequest): GeminiPart[] =>
+    body.contents.flatMap((c) => (c.role === 'model' ? (c.parts ?? []) : [])).filter((p) => p.functionCall);
+
+  it.each([false, true])(
+    '2.5 Flash, then Gemini 3 (stream: %s): the signature Gemini refuses is dropped and the answer comes',
+    async (stream) => {
+      const messages = await toolTurnOn('gemini-2.5-flash');
+      const request = { model: 'gemini-3-flash-preview', messages, tools };
+      const text = stream
+        ? (await collect(await gw.openai.chat.completions.create({ ...request, stream: true })))
+            .map((c) => c.choices[0]?.delta.content ?? '')
+            .join('')
+        : (await gw.openai.chat.completions.create(request)).choices[0]?.message.content;
+      expect(text).toBe('Echo: Weather in Lima?');
+
+      const [refused, resent] = generateCalls(fake);
+      expect(generateCalls(fake)).toHaveLength(2);
+      const signatureOf = (r: typeof refused) =>
+        modelCallParts(r!.body as GeminiGenerateContentRequest)[0]?.thoughtSignature;
+      expect(signatureOf(refused)).toMatch(/^[A-Za-z0-9+/=]{8,}$/);
+      expect(signatureOf(resent)).toBe('skip_thought_signature_validator');
+      expect(
+        gw.core.log
+          .recent()
+          .some((e) => e.message.includes('Gemini refused the thought signatures replayed')),
+      ).toBe(true);
+    },
+  );
+
+  it('the same model takes its own signatures: one call, the signature as made', async () => {
+    const messages = await toolTurnOn('gemini-3-flash-preview');
+    await gw.openai.chat.completions.create({ model: 'gemini-3-flash-preview', messages, tools });
+    expect(generateCalls(fake)).toHaveLength(1);
+    expect(modelCallParts(lastBody())[0]?.thoughtSignature).not.toBe('skip_thought_signature_validator');
+  });
+
+  it('other 400s are not tried again, signatures or not', async () => {
+    const messages = await toolTurnOn('gemini-3-flash-preview');
+    fake.script(() => ({ kind: 'error', status: 400 }));
+    const err = await gw.openai.chat.completions
+      .create({ model: 'gemini-3-flash-preview', messages, tools })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect(generateCalls(fake)).toHaveLength(1);
+  });
+});

@@ -9,6 +9,7 @@ import { callGeminiJson } from '../upstream/call-gemini-json';
 import type { PreparedChat } from './prepare-chat';
 import { createImageLinks } from './generated-images';
 import { createResponseContext } from './response-context';
+import { withSignatureFallback } from './signature-fallback';
 
 export async function completeChat(
   core: GatewayCore,
@@ -16,15 +17,17 @@ export async function completeChat(
   signal: AbortSignal,
   state: RequestState,
 ): Promise<ChatCompletion> {
-  const result = await callGeminiJson(
-    core,
-    { model: prepared.model.upstream, action: 'generateContent', body: prepared.body },
-    signal,
-    state,
-    (parsed): AttemptOutcome<GeminiGenerateContentResponse> => {
-      const response = parsed as GeminiGenerateContentResponse;
-      return isEmptyAnswer(response) ? { kind: 'empty', value: response } : { kind: 'ok', value: response };
-    },
+  const result = await withSignatureFallback(core, prepared, (body) =>
+    callGeminiJson(
+      core,
+      { model: prepared.model.upstream, action: 'generateContent', body },
+      signal,
+      state,
+      (parsed): AttemptOutcome<GeminiGenerateContentResponse> => {
+        const response = parsed as GeminiGenerateContentResponse;
+        return isEmptyAnswer(response) ? { kind: 'empty', value: response } : { kind: 'ok', value: response };
+      },
+    ),
   );
 
   const images = createImageLinks(core, {

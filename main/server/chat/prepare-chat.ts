@@ -14,6 +14,8 @@ import {
   type RequestBody,
 } from '../providers/gemini/serialize-request';
 import { resolveModel, type ResolvedModel } from '../providers/gemini/resolve-model';
+import { capabilitiesOf } from '../providers/gemini/model-capabilities';
+import { replaysSignatures, withoutReplayedSignatures } from '../providers/gemini/replayed-signatures';
 import { fetchHistoryMedia } from './history-media';
 
 export interface PreparedChat {
@@ -25,6 +27,11 @@ export interface PreparedChat {
   prompt: string | undefined;
   /** The Gemini request, serialised once (large images as separate pieces). */
   body: RequestBody;
+  /**
+   * The same request without the thought signatures replayed from history, serialised on demand;
+   * undefined when it replays none (chat/signature-fallback.ts).
+   */
+  withoutSignatures: (() => RequestBody) | undefined;
   stream: boolean;
   includeUsage: boolean;
 }
@@ -74,12 +81,17 @@ export async function prepareChat(
   });
   const body = serializeGeminiRequest(gemini, cut);
   if (cut && anyPieceMentionsToken(body)) throw new TokenOutsideInlineData();
+  const enforced = () => capabilitiesOf(model.upstream, listedModel).thinking.kind === 'level';
+  const withoutSignatures = replaysSignatures(gemini.contents)
+    ? () => serializeGeminiRequest(withoutReplayedSignatures(gemini, enforced()), cut)
+    : undefined;
   return {
     request,
     model,
     origin,
     prompt: lastUserText(request),
     body,
+    withoutSignatures,
     stream: request.stream === true,
     includeUsage: request.stream_options?.include_usage === true,
   };

@@ -12,6 +12,7 @@ import type { ChatCompletionChunk } from '../openai/chat-response';
 import { isEmptyAnswer } from '../providers/gemini/convert-response';
 import { withFailover, type AttemptOutcome } from '../providers/gemini/failover';
 import type { GeminiErrorBody, GeminiGenerateContentResponse } from '../providers/gemini/gemini-types';
+import type { RequestBody } from '../providers/gemini/serialize-request';
 import { GeminiStreamTransformer } from '../providers/gemini/stream-transform';
 import { recordKey, type RequestState } from '../request-state';
 import { SseDecoder, type SseEvent } from '../sse/decode-sse';
@@ -20,6 +21,7 @@ import { SseResponse } from '../sse/sse-response';
 import type { PreparedChat } from './prepare-chat';
 import { createImageLinks, type ImageLinks } from './generated-images';
 import { createResponseContext, type TrackedContext } from './response-context';
+import { withSignatureFallback } from './signature-fallback';
 import { retryBudgetOf } from '../upstream/retry-budget';
 import type { ChunkReader } from '../upstream/streamed-response';
 
@@ -97,6 +99,7 @@ async function consumeEvents(
 async function openAttempt(
   core: GatewayCore,
   prepared: PreparedChat,
+  requestBody: RequestBody,
   ctx: TrackedContext,
   images: ImageLinks,
   key: string,
@@ -109,7 +112,7 @@ async function openAttempt(
       model: prepared.model.upstream,
       action: 'streamGenerateContent',
       key,
-      body: prepared.body,
+      body: requestBody,
       signal,
       sse: true,
     });
@@ -193,21 +196,29 @@ export async function streamChat(
 
   let opened;
   try {
-    opened = await withFailover(
-      {
-        pool: core.keys,
-        model: prepared.model.upstream,
-        budget: retryBudgetOf(core.settings.get()),
-        signal,
-        now: core.now,
-        canRetry: () => !out.committed,
-      },
-      (lease) => {
-        recordKey(state, lease);
-        // Keep-alives start only once Gemini accepted the stream: a 429 or 503 arrives before that and
-        // can still move to another key; what follows is the model thinking, which can take minutes.
-        return openAttempt(core, prepared, ctx, images, lease.key, signal, () => out.armKeepAlive());
-      },
+    opened = await withSignatureFallback(
+      core,
+      prepared,
+      (requestBody) =>
+        withFailover(
+          {
+            pool: core.keys,
+            model: prepared.model.upstream,
+            budget: retryBudgetOf(core.settings.get()),
+            signal,
+            now: core.now,
+            canRetry: () => !out.committed,
+          },
+          (lease) => {
+            recordKey(state, lease);
+            // Keep-alives start only once Gemini accepted the stream: a 429 or 503 arrives before that
+            // and can still move to another key; what follows is the model thinking, which can take minutes.
+            return openAttempt(core, prepared, requestBody, ctx, images, lease.key, signal, () =>
+              out.armKeepAlive(),
+            );
+          },
+        ),
+      () => !out.committed,
     );
   } catch (err) {
     out.dispose();

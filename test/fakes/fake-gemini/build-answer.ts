@@ -24,7 +24,7 @@ export interface AnswerContext {
   action: string;
   stream: boolean;
   responseId: string;
-  newSignature: () => string;
+  newSignature: (model: string) => string;
   chunkDelayMs: number;
 }
 
@@ -125,7 +125,7 @@ class AnswerBuilder {
     const thinking = this.thinkingDraft(undefined, 1);
     if (thinking) drafts.push(thinking);
     if (text !== undefined && text !== '') drafts.push({ candidates: [{ parts: [{ text }] }] });
-    const sig = signature === undefined ? this.ctx.newSignature() : signature;
+    const sig = signature === undefined ? this.ctx.newSignature(this.ctx.model.id) : signature;
     const parts: GeminiPart[] = calls.map((call, i) => ({
       functionCall: { ...(call.id === undefined ? {} : { id: call.id }), name: call.name, args: call.args },
       // Parallel calls: only the first carries the signature (§1.5.4).
@@ -192,7 +192,7 @@ class AnswerBuilder {
 
   /** Gemini 3 signs text answers: a trailing empty signed part when streaming, the first part otherwise. */
   private signText(drafts: Draft[]): void {
-    const signature = this.ctx.newSignature();
+    const signature = this.ctx.newSignature(this.ctx.model.id);
     if (this.ctx.stream) {
       drafts.at(-1)?.candidates[0]?.parts.push({ text: '', thoughtSignature: signature });
       return;

@@ -69,7 +69,7 @@ export interface FakeState {
   chunkDelayMs: number;
   script: ScriptHandler | undefined;
   newResponseId: () => string;
-  newSignature: () => string;
+  newSignature: (model: string) => string;
 }
 
 export interface RoutedAnswer {

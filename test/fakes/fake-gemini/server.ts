@@ -2,6 +2,7 @@
  * The fake Gemini upstream: a plain node:http server on 127.0.0.1, started in-process by tests.
  * It records every request, answers through `routeRequest` + `sendPlan`, and notices client aborts.
  */
+import { signatureFor } from './validate-thought-signatures';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -48,7 +49,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     chunkDelayMs: options.chunkDelayMs ?? 0,
     script: undefined,
     newResponseId: () => Buffer.from(`fake-response-${++responseCounter}`).toString('base64url'),
-    newSignature: () => Buffer.from(`fake-thought-signature-${++signatureCounter}`).toString('base64'),
+    newSignature: (model: string) => signatureFor(model, ++signatureCounter),
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

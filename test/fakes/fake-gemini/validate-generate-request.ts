@@ -12,7 +12,7 @@ import type {
 } from '../../../main/server/providers/gemini/gemini-types';
 import type { CatalogueModel } from './catalogue';
 import { thinkingConfigProblem } from './validate-thinking';
-import { missingSignatureProblem } from './validate-thought-signatures';
+import { foreignSignatureProblem, missingSignatureProblem } from './validate-thought-signatures';
 
 const DATA_FIELDS = [
   'text',
@@ -64,7 +64,7 @@ export function generateRequestProblem(
     return "Function calling with a response mime type: 'application/json' is unsupported";
   }
   if (options.enforceThoughtSignatures && model.caps.enforcesThoughtSignatures) {
-    return missingSignatureProblem(contents);
+    return foreignSignatureProblem(contents, model.id) ?? missingSignatureProblem(contents);
   }
   return undefined;
 }

@@ -8,6 +8,7 @@ import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../../openai/parse-request';
 import { normaliseBase64, parseDataUrl } from './data-url';
 import type { GeminiContent, GeminiFunctionCall, GeminiPart } from './gemini-types';
 import { OMITTED_IMAGE_MARKER, splitMarkdownImages } from './history-images';
+import { markUnsignedCurrentCalls } from './replayed-signatures';
 
 /** A remote image the route fetched through the SSRF guard; `data` is base64. */
 export interface RemoteMedia {
@@ -37,9 +38,6 @@ export interface ConvertedMessages {
   contents: GeminiContent[];
   systemInstruction?: GeminiContent;
 }
-
-/** Google's documented escape hatch for function calls Gemini did not sign (§1.5.5). */
-export const SKIP_THOUGHT_SIGNATURE = 'skip_thought_signature_validator';
 
 type Turn = { role: 'user' | 'model'; parts: GeminiPart[] };
 type TextOnlyContent = string | { type: 'text'; text: string }[];
@@ -215,22 +213,6 @@ const startsWithFunctionCall = (turns: readonly Turn[]): boolean =>
   turns[0]?.role === 'model' && turns[0].parts.some((part) => part.functionCall !== undefined);
 /** A fresh object each time: later steps may append to a turn's parts. */
 const historyOpener = (): Turn => ({ role: 'user', parts: [{ text: ' ' }] });
-
-/**
- * §1.5.5: in the current turn (model turns after the last user text) the first functionCall of each
- * model turn must carry a signature; history Gemini did not sign gets Google's skip marker instead.
- */
-function markUnsignedCurrentCalls(turns: readonly Turn[]): void {
-  const lastUserText = turns.findLastIndex(
-    (turn) => turn.role === 'user' && turn.parts.some((part) => part.text !== undefined),
-  );
-  for (const turn of turns.slice(lastUserText + 1)) {
-    if (turn.role !== 'model') continue;
-    const firstCall = turn.parts.find((part) => part.functionCall !== undefined);
-    if (firstCall && firstCall.thoughtSignature === undefined)
-      firstCall.thoughtSignature = SKIP_THOUGHT_SIGNATURE;
-  }
-}
 
 class MessageConverter {
   private readonly systemParts: GeminiPart[] = [];

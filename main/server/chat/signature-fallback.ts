@@ -1,0 +1,30 @@
+/**
+ * One more try without the replayed thought signatures when Gemini refuses them (a conversation
+ * switched models halfway through its tool calls: providers/gemini/replayed-signatures.ts). Only
+ * requests that replay signatures get it, once, and only before anything reached the client.
+ */
+import type { GatewayCore } from '../core';
+import { ApiError } from '../errors';
+import { isSignatureRejection } from '../providers/gemini/replayed-signatures';
+import type { RequestBody } from '../providers/gemini/serialize-request';
+import type { PreparedChat } from './prepare-chat';
+
+export async function withSignatureFallback<T>(
+  core: GatewayCore,
+  prepared: PreparedChat,
+  attempt: (body: RequestBody) => Promise<T>,
+  canRetry: () => boolean = () => true,
+): Promise<T> {
+  try {
+    return await attempt(prepared.body);
+  } catch (err) {
+    const resend = prepared.withoutSignatures;
+    if (resend === undefined || !(err instanceof ApiError) || !isSignatureRejection(err) || !canRetry()) {
+      throw err;
+    }
+    core.log.warn(
+      `Gemini refused the thought signatures replayed in a ${prepared.model.upstream} conversation (${err.message.slice(0, 200)}); sent again without them.`,
+    );
+    return attempt(resend());
+  }
+}
