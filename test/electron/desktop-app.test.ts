@@ -456,7 +456,8 @@ describe('the web admin of the tray app (/admin over HTTP)', () => {
     expect(status.warnings).toContain('secrets_unencrypted');
 
     await desktop.core.images.library.save(makePng(1), 'image/png', { source: 'chat' });
-    const lanHost = `gemgate.lan:${listening.port}`;
+    // An mDNS name: over this loopback connection the DNS rebinding guard takes only local names.
+    const lanHost = `gemgate.local:${listening.port}`;
     const page = (await getAs(new URL('/admin/api/images', origin), lanHost, token)) as {
       entries: { url: string }[];
     };
