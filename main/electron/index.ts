@@ -6,14 +6,18 @@ import { app, dialog } from 'electron';
 import { createAdminService } from '../server/admin/admin-service';
 import { limitHeapGrowth } from '../server/heap-growth';
 import { startDesktopApp } from './desktop-app';
+import { devServerUrlOf } from './dev-server-url';
 import { launchExecutable } from './launch-at-login';
 
 // The gateway runs in this process: the same heap policy as headless (heap-growth.ts).
 limitHeapGrowth(process.execArgv);
 
+// Ignored by the packaged app (dev-server-url.ts).
+const devServerUrl = devServerUrlOf(process.env, app.isPackaged);
+
 startDesktopApp({
   createAdmin: createAdminService,
-  ...(process.env.VITE_DEV_SERVER_URL ? { devServerUrl: process.env.VITE_DEV_SERVER_URL } : {}),
+  ...(devServerUrl ? { devServerUrl } : {}),
   executable: launchExecutable(process.env, process.platform, process.execPath),
 }).catch((err: unknown) => {
   const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
