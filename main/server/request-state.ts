@@ -7,8 +7,13 @@ import type { AccessKeyTicket } from './access/access-keys';
 import type { ApiDialect } from './access/api-dialect';
 import type { KeyLease } from './keys/key-pool';
 
-/** How the caller got in: `pending` = no credential yet, maybe an `auth` command (decided after parsing). */
-export type AccessVia = 'password' | 'access_key' | 'allow_list' | 'auth_command' | 'pending';
+/**
+ * How the caller got in: `pending` = no credential yet, maybe an `auth` command (decided after parsing);
+ * `own_xai_key` = on /xai, with the caller's own xAI key and no gateway credential — such a request
+ * uses none of the owner's keys, so it counts in none of the owner's budgets or records (the gateway
+ * per-minute limit, usage, the image store) that a stranger could otherwise fill.
+ */
+export type AccessVia = 'password' | 'access_key' | 'allow_list' | 'auth_command' | 'pending' | 'own_xai_key';
 
 export interface RequestState {
   startedAt: number;

@@ -10,8 +10,8 @@ export const limitsSettings = {
     default: 30,
     label: { en: 'Requests per minute (whole gateway)', zh: '每分钟请求数（全局）' },
     help: {
-      en: 'Requests per minute across all clients, protecting the key pool. 0 turns the limit off.',
-      zh: '所有客户端合计的每分钟请求上限，用于保护密钥池。0 表示不限制。',
+      en: "Requests per minute across all clients, protecting the key pool (calls to /xai with the caller's own xAI key are not counted). 0 turns the limit off.",
+      zh: '所有客户端合计的每分钟请求上限，用于保护密钥池（自带 xAI 密钥调用 /xai 的请求不计入）。0 表示不限制。',
     },
   }),
   maxRequestsPerDayPerIp: spec({

@@ -2,8 +2,9 @@
  * Grok image models through /xai/v1/chat/completions (issue "xAI relay"), over real sockets with the
  * openai SDK: the last user text goes to xAI's `/v1/images/generations` (n from the request, capped
  * at 10), and the reply — streamed or not — is the revised prompt plus one markdown image per result.
- * XAI_RESPONSE_FORMAT=url keeps xAI's URLs (served by the fake); b64_json stores the images through
- * the gateway's image store, serves them under /images/… byte for byte and lists them in the index.
+ * XAI_RESPONSE_FORMAT=url keeps xAI's URLs (served by the fake); b64_json stores the images of a
+ * pooled-key call through the gateway's image store, serves them under /images/… byte for byte and
+ * lists them in the index (a caller's own key gets them inline: xai-own-key.test.ts).
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -139,8 +140,10 @@ describe('XAI_RESPONSE_FORMAT=url', () => {
   });
 });
 
-describe('XAI_RESPONSE_FORMAT=b64_json: stored through the image store', () => {
+describe('XAI_RESPONSE_FORMAT=b64_json: stored through the image store (pooled keys)', () => {
   beforeEach(() => gw.settings.update({ xaiResponseFormat: 'b64_json' }));
+  // Only calls on the owner's pooled keys are stored; an own key gets them inline (xai-own-key.test.ts).
+  const pooled = () => new OpenAI({ apiKey: PASSWORD, baseURL: `${gw.url}/xai/v1`, maxRetries: 0 });
 
   const checkStored = async (links: string[], prompt: string, model: string) => {
     const generated = fake.generated.slice(-links.length);
@@ -162,7 +165,7 @@ describe('XAI_RESPONSE_FORMAT=b64_json: stored through the image store', () => {
 
   it('non-stream, n=2: both images stored, indexed and served byte-identical', async () => {
     const before = gw.core.images.library.list().total;
-    const res = await xai.chat.completions.create({
+    const res = await pooled().chat.completions.create({
       model: 'grok-2-image-1212',
       n: 2,
       messages: [{ role: 'user', content: 'two moons' }],
@@ -178,7 +181,7 @@ describe('XAI_RESPONSE_FORMAT=b64_json: stored through the image store', () => {
 
   it('stream, with xAI sending a data: URL prefix (stripped)', async () => {
     fake.useDataUrlPrefix(true);
-    const stream = await xai.chat.completions.create({
+    const stream = await pooled().chat.completions.create({
       model: 'grok-2-image-1212',
       messages: [{ role: 'user', content: 'a prefixed fox' }],
       stream: true,

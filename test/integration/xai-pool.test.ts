@@ -4,7 +4,8 @@
  * the key down and the next one is used); any other Bearer token shaped like an xAI key (`xai-…`) is
  * the caller's own and is never counted as a wrong password, while one that is not is a wrong
  * gateway password; no token works only for allow-listed or `auth`-authorised IPs.
- * The deny list, the rate limits and the request log apply as on /v1.
+ * The deny list, the rate limits and the request log apply as on /v1 — except that an own key's
+ * requests do not count toward the gateway-wide MAX_REQUESTS_PER_MINUTE (xai-own-key.test.ts).
  */
 import { gzipSync } from 'node:zlib';
 import OpenAI, { AuthenticationError } from 'openai';
@@ -429,16 +430,19 @@ describe('deny list, rate limits, request log', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it('MAX_REQUESTS_PER_MINUTE counts /xai/ requests, own keys included → 429 OpenAI-shaped', async () => {
+  it('MAX_REQUESTS_PER_MINUTE counts /xai/ requests on pooled keys, not own keys → 429 OpenAI-shaped', async () => {
     const limited = await gateway({ maxRequestsPerMinute: 2 });
     extra.push(limited);
     expect((await call('/xai/v1/models', FAKE_XAI_KEY, { target: limited })).status).toBe(200);
     expect((await call('/xai/v1/models', PASSWORD, { target: limited })).status).toBe(200);
-    const third = await call('/xai/v1/models', FAKE_XAI_KEY, { target: limited });
-    expect(third.status).toBe(429);
-    expect(third.body.error).toMatchObject({ code: 'rate_limit_exceeded', type: 'rate_limit_error' });
-    expect(third.headers.get('retry-after')).not.toBeNull();
-    expect(fake.requests).toHaveLength(2);
+    expect((await call('/xai/v1/models', PASSWORD, { target: limited })).status).toBe(200);
+    const fourth = await call('/xai/v1/models', PASSWORD, { target: limited });
+    expect(fourth.status).toBe(429);
+    expect(fourth.body.error).toMatchObject({ code: 'rate_limit_exceeded', type: 'rate_limit_error' });
+    expect(fourth.headers.get('retry-after')).not.toBeNull();
+    expect(fake.requests).toHaveLength(3);
+    // An own key spends no pooled key's quota: still served.
+    expect((await call('/xai/v1/models', FAKE_XAI_KEY, { target: limited })).status).toBe(200);
   });
 
   it('MAX_REQUESTS_PER_DAY_PER_IP applies too', async () => {

@@ -408,6 +408,28 @@ describe('headers', () => {
     // The gateway's CORS answer, not xAI's.
     expect(res.headers['access-control-allow-origin']).toBe('*');
   });
+
+  it('cookies and the other key headers never reach xAI (they may hold the password or an access key)', async () => {
+    const carried = {
+      cookie: 'gemgate_admin=admin-session-token; other=1',
+      'x-api-key': PASSWORD,
+      'api-key': PASSWORD,
+      'x-goog-api-key': PASSWORD,
+      'x-end-to-end': 'yes',
+    };
+    for (const authorization of [own.authorization, `Bearer ${PASSWORD}`]) {
+      fake.reset();
+      const res = await raw('/xai/v1/models', { headers: { ...carried, authorization } });
+      expect(res.status).toBe(200);
+      const seen = fake.requests[0]!.headers;
+      for (const name of ['cookie', 'x-api-key', 'api-key', 'x-goog-api-key']) {
+        expect(seen[name], name).toBeUndefined();
+      }
+      expect(seen['x-end-to-end']).toBe('yes');
+      expect(JSON.stringify(seen)).not.toContain(PASSWORD);
+      expect(JSON.stringify(seen)).not.toContain('admin-session-token');
+    }
+  });
 });
 
 describe('the relay reaches XAI_BASE_URL only', () => {

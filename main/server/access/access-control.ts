@@ -239,9 +239,10 @@ const XAI_KEY_SHAPE = /^xai-/;
 /**
  * /xai/ (issue "xAI relay"): the password or an access key → a pooled xAI key (XAI_API_KEYS must
  * not be empty). Any other Bearer token shaped like an xAI key is the caller's own, forwarded as is:
- * it is not a gateway credential, so it is neither a wrong password nor throttled (access stays unset,
- * which tells the relay to use it); a token of any other shape is a wrong gateway password. No token
- * → a pooled key for allow-listed or `auth`-authorised IPs.
+ * it is not a gateway credential, so it is neither a wrong password nor throttled (access is
+ * `own_xai_key`, which tells the relay to use it, and keeps it out of the owner's budgets and records);
+ * a token of any other shape is a wrong gateway password. No token → a pooled key for allow-listed or
+ * `auth`-authorised IPs.
  * A client locked out for wrong credentials presents none here either: they are not compared, and
  * a token is refused rather than forwarded (it might be the very password being guessed).
  */
@@ -271,6 +272,8 @@ function admitXaiCaller(
       // /xai would be a place to guess the password without the lockout, and the guesses went to xAI).
       core.credentialThrottle.recordFailure(bucket);
       throw unrecognisedXaiTokenError();
+    } else {
+      state.access = 'own_xai_key';
     }
     return;
   }

@@ -2,7 +2,9 @@
  * Rate limits (issue "Access control" §6), counted by @fastify/rate-limit's limiters with their bounded
  * LRU stores: 100,000 distinct IPs cannot grow memory.
  *
- * - MAX_REQUESTS_PER_MINUTE: the whole gateway, protecting the key pool.
+ * - MAX_REQUESTS_PER_MINUTE: the whole gateway, protecting the key pool. A /xai request made with the
+ *   caller's own xAI key is not counted: it uses no pooled key, and since it needs no gateway
+ *   credential, counting it would let anyone with `Bearer xai-anything` lock everyone else out.
  * - MAX_REQUESTS_PER_DAY_PER_IP: per client IP as resolved under TRUST_PROXY (IPv6: per /64).
  * - an access key's own per-minute limit, when it has one.
  * A limit of 0 is off.
@@ -50,7 +52,7 @@ const LIMITS: LimitSpec[] = [
   {
     name: 'gateway-per-minute',
     timeWindow: MINUTE,
-    key: () => 'gateway',
+    key: (request) => (request.gemgate.access === 'own_xai_key' ? undefined : 'gateway'),
     max: (_r, core) => core.settings.get().maxRequestsPerMinute,
     describe: (max) => `this gateway accepts at most ${max} requests per minute in total`,
   },

@@ -1,13 +1,32 @@
 /**
  * The log bus (DESIGN §7): a bounded ring buffer of structured entries with live subscribers
  * (the headless console, the UI log view over IPC or SSE). Secrets are redacted here, once,
- * so no subscriber can leak them.
+ * so no subscriber can leak them, and every message is capped in length here too.
  */
 import type { LogEntry, LogLevel, RequestLogFields } from '../../../shared/admin-dto';
 
 export type { LogEntry, LogLevel, RequestLogFields } from '../../../shared/admin-dto';
 
 export type LogListener = (entry: LogEntry) => void;
+
+/**
+ * The longest message an entry keeps. The ring holds up to 2000 entries and sends each to every
+ * viewer: one message carrying a client's megabytes (a long model name, an upstream error quoting
+ * a body) must not multiply into the heap and the log streams. Far above any line the gateway writes.
+ */
+export const MAX_LOG_MESSAGE_CHARS = 8192;
+
+/**
+ * Cut after redaction, not before: a cut through a secret could leave a piece the patterns no
+ * longer recognise. The marker says that, and how much, is missing.
+ */
+export function capLogMessage(message: string): string {
+  if (message.length <= MAX_LOG_MESSAGE_CHARS) return message;
+  let end = MAX_LOG_MESSAGE_CHARS;
+  const last = message.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--; // never half a surrogate pair
+  return `${message.slice(0, end)} … [${message.length - end} more characters cut]`;
+}
 
 export interface LogBusOptions {
   capacity?: number;
@@ -34,7 +53,12 @@ export class LogBus {
   }
 
   publish(level: LogLevel, message: string, request?: RequestLogFields): LogEntry {
-    const entry: LogEntry = { id: ++this.#lastId, time: this.#now(), level, message: this.#redact(message) };
+    const entry: LogEntry = {
+      id: ++this.#lastId,
+      time: this.#now(),
+      level,
+      message: capLogMessage(this.#redact(message)),
+    };
     if (request) entry.request = request;
     this.#ring[this.#next] = entry;
     this.#next = (this.#next + 1) % this.#capacity;

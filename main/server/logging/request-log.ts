@@ -2,6 +2,7 @@
  * One structured log entry per request (DESIGN §4 step 8): who, which model, which (masked) key,
  * what status, how long, how many tokens. Health checks are not logged (Docker polls them).
  */
+import { loggableModel } from './loggable-model';
 import type { FastifyRequest } from 'fastify';
 import type { GatewayCore } from '../core';
 import type { LogLevel, RequestLogFields } from './log-bus';
@@ -33,7 +34,9 @@ export function logRequest(core: GatewayCore, request: FastifyRequest, status: n
     status,
     latencyMs: Math.round((core.now() - state.startedAt) * 10) / 10,
   };
-  if (state.model !== undefined) fields.model = state.model;
+  // As the client named it: bounded before it is kept anywhere (loggable-model.ts).
+  const model = state.model === undefined ? undefined : loggableModel(state.model);
+  if (model !== undefined) fields.model = model;
   if (state.key !== undefined) fields.key = state.key;
   if (state.stream !== undefined) fields.stream = state.stream;
   if (state.attempts !== undefined) fields.attempts = state.attempts;
@@ -43,12 +46,14 @@ export function logRequest(core: GatewayCore, request: FastifyRequest, status: n
   if (state.errorCode !== undefined) fields.errorCode = state.errorCode;
   const level: LogLevel = status >= 500 ? 'error' : status >= 400 || state.errorCode ? 'warn' : 'info';
   core.log.publish(level, describe(fields), fields);
-  // Usage charts count model calls (refusals before a model was even read are not usage).
-  if (state.model !== undefined) {
+  // Usage charts count model calls (refusals before a model was even read are not usage) on the
+  // owner's keys: a call with the caller's own xAI key uses none, and as it needs no gateway
+  // credential, recording it would let anyone fill the owner's usage journal (31 days on disk).
+  if (model !== undefined && state.access !== 'own_xai_key') {
     // One object literal, absent values as undefined: the recorder treats both alike.
     core.usage.record({
       time: state.startedAt,
-      model: state.model,
+      model,
       keyId: state.keyId,
       accessKeyId: state.ticket?.keyId,
       ok: status < 400 && state.errorCode === undefined,

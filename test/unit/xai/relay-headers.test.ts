@@ -42,7 +42,26 @@ describe('upstreamRequestHeaders', () => {
       'accept-encoding': 'gzip',
       'user-agent': 'OpenAI/JS 6.49.0',
       'x-stainless-lang': 'js',
-      cookie: ['a=1', 'b=2'],
+    });
+  });
+
+  it('never forwards cookies nor any other key header: they may carry the gateway password or an access key', () => {
+    const out = upstreamRequestHeaders(
+      {
+        Cookie: 'gemgate_admin=session-token',
+        'X-Api-Key': 'gateway-password',
+        'api-key': 'sk-gemgate-access-key',
+        'x-goog-api-key': 'gateway-password',
+        authorization: 'Bearer gateway-password',
+        'content-type': 'application/json',
+      },
+      'xai-pooled',
+      { streamedBody: false, pooledKey: true },
+    );
+    expect(out).toEqual({
+      'content-type': 'application/json',
+      'accept-encoding': 'identity',
+      authorization: 'Bearer xai-pooled',
     });
   });
 

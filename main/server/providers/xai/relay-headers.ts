@@ -1,8 +1,9 @@
 /**
  * Which headers cross the relay (issue "xAI relay", wire-format §5.1). End-to-end headers pass in
  * both directions; hop-by-hop ones (RFC 9110 §7.6.1: the fixed list plus any name the Connection
- * header lists) describe one connection and never do. The caller's credential never leaves the
- * gateway: Authorization is always replaced by the xAI key chosen for the call.
+ * header lists) describe one connection and never do. The caller's credentials never leave the
+ * gateway: Authorization is always replaced by the xAI key chosen for the call, and the other key
+ * headers and cookies are dropped.
  */
 
 export type HeaderValue = string | string[] | undefined;
@@ -23,9 +24,15 @@ const REQUEST_ONLY: ReadonlySet<string> = new Set([
   // undici derives these from the URL and body.
   'host',
   'content-length',
-  // Replaced by the xAI key; a Gemini-style key header could carry the gateway password.
+  // Replaced by the xAI key; the other key headers clients use (Gemini's, Anthropic's, Azure
+  // OpenAI's) could carry the gateway password or an access key, which must not reach a third party.
   'authorization',
   'x-goog-api-key',
+  'x-api-key',
+  'api-key',
+  // Cookies a browser holds for the gateway's origin (an admin session among them) are the
+  // gateway's, never xAI's.
+  'cookie',
   // undici refuses `expect`; the gateway already has the body.
   'expect',
   // About the hops to the gateway (and the client's address): nothing xAI needs to see.

@@ -3,7 +3,9 @@
  * is drawn with `POST /v1/images/generations`, and the answer is a chat completion — streamed or
  * not, as asked — of the revised prompt and one markdown image per result. XAI_RESPONSE_FORMAT=url
  * links xAI's own (temporary) URLs; b64_json stores each image through the image library and links
- * ours. An image the store cannot take is returned inline, never lost.
+ * ours. An image the store cannot take is returned inline, never lost. A caller with its own xAI key
+ * gets every image inline: it needs no gateway credential, so it must not fill the owner's store
+ * and gallery (nor evict the owner's images from them).
  *
  * A streamed reply sends keep-alive comments while xAI draws; until the first byte went out, an
  * error from xAI passes through with its status and body, after it the stream ends with an error event.
@@ -38,11 +40,17 @@ interface ImageContext {
   origin: string;
   model: string;
   prompt: string;
+  /** Whether the images may go into the owner's store (not for a caller's own xAI key). */
+  store: boolean;
 }
+
+const dataUrlOf = (image: { mimeType: string; bytes: Buffer }): string =>
+  `data:${image.mimeType};base64,${image.bytes.toString('base64')}`;
 
 async function linkOf(core: GatewayCore, image: GrokImage, ctx: ImageContext): Promise<string | undefined> {
   const decoded = decodeGrokImage(image);
   if (!decoded) return image.url;
+  if (!ctx.store) return dataUrlOf(decoded);
   const link = await saveAndLink(
     core,
     decoded,
@@ -50,7 +58,7 @@ async function linkOf(core: GatewayCore, image: GrokImage, ctx: ImageContext): P
     ctx.origin,
     'a Grok image',
   );
-  return link ?? `data:${decoded.mimeType};base64,${decoded.bytes.toString('base64')}`;
+  return link ?? dataUrlOf(decoded);
 }
 
 /** xAI's `{code, error}` message (wire-format §5.6), or the start of whatever it sent. */
@@ -141,7 +149,12 @@ export async function relayImageChat(
   }
   let content: string;
   try {
-    const ctx = { origin: publicOrigin(request, settings.hostUrl), model, prompt };
+    const ctx = {
+      origin: publicOrigin(request, settings.hostUrl),
+      model,
+      prompt,
+      store: credential.kind === 'pooled',
+    };
     const links = await Promise.all(images.map((image) => linkOf(core, image, ctx)));
     content = imageReplyContent(
       revisedPromptOf(images),

@@ -10,12 +10,15 @@ import { missingXaiKeyError, noPooledXaiKeysError } from '../../providers/xai/xa
 import type { XaiCredential } from '../../providers/xai/xai-keys';
 
 export function xaiCredentialOf(core: GatewayCore, request: FastifyRequest): XaiCredential {
-  if (request.gemgate.access !== undefined) {
-    // Checked again here: XAI_API_KEYS may have been emptied since access control looked.
-    if (core.xaiKeys.availability().total === 0) throw noPooledXaiKeysError();
-    return { kind: 'pooled' };
+  const access = request.gemgate.access;
+  if (access === 'own_xai_key') {
+    const token = bearerToken(request);
+    if (token === undefined) throw missingXaiKeyError();
+    return { kind: 'own', key: token };
   }
-  const token = bearerToken(request);
-  if (token === undefined) throw missingXaiKeyError();
-  return { kind: 'own', key: token };
+  // Not admitted by access control (it always says how on /xai): never a pooled key.
+  if (access === undefined) throw missingXaiKeyError();
+  // Checked again here: XAI_API_KEYS may have been emptied since access control looked.
+  if (core.xaiKeys.availability().total === 0) throw noPooledXaiKeysError();
+  return { kind: 'pooled' };
 }
