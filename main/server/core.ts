@@ -55,6 +55,8 @@ export interface GatewayCore {
   readonly adminSessions: AdminSessions;
   /** DNS used by the SSRF guard; replaceable in tests. */
   readonly remoteLookup: RemoteFetchOptions['lookup'];
+  /** The proxy remote images are fetched through: Gemini's (OUTBOUND_PROXY, else the system's); '' direct. */
+  remoteFetchProxy(): string;
   /** Validates the keys and arms the periodic check (call once the server listens). */
   start(): void;
   close(): Promise<void>;
@@ -132,9 +134,10 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
       return systemProxy === undefined || configured.trim() !== '' ? configured : systemProxy(target);
     },
   });
+  const geminiConnection = connectionTo('gemini');
   const gemini = new GeminiClient({
     baseUrl: () => settings.get().proxyUrl,
-    connection: connectionTo('gemini'),
+    connection: geminiConnection,
     responseTimeoutMs: () => settings.get().upstreamResponseTimeoutSeconds * 1000,
     observe: (action, status, seconds) => metrics.upstreamAnswered('gemini', action, status, seconds),
   });
@@ -230,6 +233,7 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
       now,
     ),
     remoteLookup: options.remoteLookup,
+    remoteFetchProxy: () => geminiConnection.proxy(),
     start() {
       void keyChecker.checkAll();
       keyChecker.schedule(settings.get().keyCheckIntervalMinutes);

@@ -38,8 +38,8 @@ export const geminiSettings = {
     secret: true,
     label: { en: 'Outbound proxy', zh: '出站代理' },
     help: {
-      en: "HTTP proxy for the calls to Gemini and xAI where Google is reachable only through one, e.g. http://127.0.0.1:7890 (Clash) or 127.0.0.1:10809 (v2rayN); http://user:password@host:port works (special characters percent-encoded: @ as %40, % as %25). SOCKS is not supported: use your proxy app's HTTP port. direct: never use a proxy (the tray app then ignores the system's proxy setting too). Image URLs in messages are still fetched directly.",
-      zh: '访问 Gemini 与 xAI 时使用的 HTTP 代理，适用于只能通过代理访问 Google 的网络，如 http://127.0.0.1:7890（Clash）或 127.0.0.1:10809（v2rayN）；支持 http://用户名:密码@主机:端口（特殊字符需百分号编码：@ 写作 %40，% 写作 %25）。不支持 SOCKS，请使用代理软件的 HTTP 端口。填 direct 则不使用任何代理（托盘应用也不再理会系统的代理设置）。消息中的图片链接仍直接下载。',
+      en: "HTTP proxy for the calls to Gemini and xAI where Google is reachable only through one, e.g. http://127.0.0.1:7890 (Clash) or 127.0.0.1:10809 (v2rayN); http://user:password@host:port works (special characters percent-encoded: @ as %40, % as %25). SOCKS is not supported: use your proxy app's HTTP port. direct: never use a proxy (the tray app then ignores the system's proxy setting too). Image URLs in messages are fetched through it too.",
+      zh: '访问 Gemini 与 xAI 时使用的 HTTP 代理，适用于只能通过代理访问 Google 的网络，如 http://127.0.0.1:7890（Clash）或 127.0.0.1:10809（v2rayN）；支持 http://用户名:密码@主机:端口（特殊字符需百分号编码：@ 写作 %40，% 写作 %25）。不支持 SOCKS，请使用代理软件的 HTTP 端口。填 direct 则不使用任何代理（托盘应用也不再理会系统的代理设置）。消息中的图片链接也经由它下载。',
     },
     // The tray app follows the system proxy Clash or v2rayN set (main/electron/system-proxy.ts); a
     // server follows only what it is configured with.

@@ -33,6 +33,11 @@ export interface FakeHttpProxy {
   refuseWith(status: number | undefined): void;
   /** Accept CONNECTs and never answer them (a stuck proxy app, a wrong port that stays silent). */
   stayMute(on: boolean): void;
+  /**
+   * Resolve a host name as the proxy's own DNS does (a host the gateway's network cannot reach,
+   * reached by the proxy): CONNECTs to `name` go to `address`.
+   */
+  resolveAs(name: string, address: string): void;
   close(): Promise<void>;
 }
 
@@ -44,6 +49,7 @@ export async function startFakeHttpProxy(): Promise<FakeHttpProxy> {
   let refusal: number | undefined;
   let mute = false;
   let bytesUp = 0;
+  const hosts = new Map<string, string>();
 
   const server = createServer((req, res) => {
     plainRequests.push(`${req.method ?? ''} ${req.url ?? ''}`);
@@ -68,7 +74,8 @@ export async function startFakeHttpProxy(): Promise<FakeHttpProxy> {
       return;
     }
     const colon = target.lastIndexOf(':');
-    const upstream = connect(Number(target.slice(colon + 1)), target.slice(0, colon).replace(/^\[|\]$/g, ''));
+    const host = target.slice(0, colon).replace(/^\[|\]$/g, '');
+    const upstream = connect(Number(target.slice(colon + 1)), hosts.get(host) ?? host);
     sockets.add(upstream);
     upstream.on('close', () => sockets.delete(upstream));
     upstream.on('error', () => client.destroy());
@@ -101,6 +108,9 @@ export async function startFakeHttpProxy(): Promise<FakeHttpProxy> {
     },
     stayMute(on) {
       mute = on;
+    },
+    resolveAs(name, address) {
+      hosts.set(name, address);
     },
     async close() {
       for (const socket of sockets) socket.destroy();

@@ -43,6 +43,8 @@ export interface GatewayOptions {
   rendererDir?: string;
   /** What the tray app passes (CoreOptions.systemProxy); headless, as by default, passes nothing. */
   systemProxy?: CoreOptions['systemProxy'];
+  /** The SSRF guard's DNS (CoreOptions.remoteLookup): names the test's image hosts. */
+  remoteLookup?: CoreOptions['remoteLookup'];
 }
 
 export async function startGateway(options: GatewayOptions): Promise<TestGateway> {
@@ -68,6 +70,7 @@ export async function startGateway(options: GatewayOptions): Promise<TestGateway
     version: 'test',
     ...(options.now ? { now: options.now } : {}),
     ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
+    ...(options.remoteLookup ? { remoteLookup: options.remoteLookup } : {}),
   });
   const app = await createServer(core, options.rendererDir ? { rendererDir: options.rendererDir } : {});
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -42,6 +42,7 @@ export async function fetchHistoryMedia(
     maxBytes: Math.round(s.remoteImageMaxMb * 1024 * 1024),
     timeoutMs: s.remoteFetchTimeoutSeconds * 1000,
     ...(core.remoteLookup ? { lookup: core.remoteLookup } : {}),
+    proxy: core.remoteFetchProxy(),
   };
   const media = new Map<string, RemoteMedia>();
   await Promise.all(

@@ -7,10 +7,17 @@
  * those vetted addresses (`pinnedLookup`) and never asks DNS again. We keep the host name in the URL
  * instead of connecting by IP: the `Host` header, TLS SNI and certificate checks then stay exactly
  * what they would be for a normal request, with nothing to hand-craft.
+ *
+ * Through a proxy (the one Gemini is reached through: where Google is blocked, so are many image
+ * hosts) every hop is still vetted here first, but the connection is a CONNECT tunnel to the host
+ * name, which the proxy resolves itself: it cannot be pinned to the vetted addresses. Connecting to
+ * them by IP instead would fail exactly where a proxy is needed, since the local DNS answers for
+ * blocked hosts are poisoned. The proxy is the owner's own; the README says what that leaves open.
  */
-import { Agent, request } from 'undici';
+import { Agent, ProxyAgent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { ApiError } from '../errors';
+import { describeProxy, proxyUri } from '../upstream/upstream-dispatcher';
 import { defaultLookup, normalizeHost, pinnedLookup, vetHost } from './ssrf-guard';
 import type { HostLookup, RemoteFetchOptions, ResolvedAddress } from './ssrf-guard';
 
@@ -107,6 +114,29 @@ async function readCapped(host: string, body: ResponseBody, maxBytes: number) {
   return Buffer.concat(chunks, total);
 }
 
+/** Direct: connects only to the addresses vetted for each host. */
+const pinnedAgent = (vetted: Map<string, ResolvedAddress[]>, timeoutMs: number): Dispatcher =>
+  new Agent({
+    connect: { lookup: pinnedLookup(vetted), timeout: timeoutMs },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+
+/**
+ * Through the proxy: CONNECT also for http:// images, so the proxy never sees a request's headers;
+ * the time cap bounds the proxy's connect, its answer to CONNECT and the TLS handshake too.
+ */
+const proxiedAgent = (uri: string, timeoutMs: number): Dispatcher =>
+  new ProxyAgent({
+    uri,
+    proxyTunnel: true,
+    connect: { timeout: timeoutMs },
+    proxyTls: { timeout: timeoutMs },
+    requestTls: { timeout: timeoutMs },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+
 interface FetchState {
   /** Host of the hop in progress, so a timeout names the host that was slow. */
   host: string;
@@ -115,7 +145,7 @@ interface FetchState {
 async function followRedirects(
   startUrl: URL,
   options: RemoteFetchOptions,
-  agent: Agent,
+  agent: Dispatcher,
   vetted: Map<string, ResolvedAddress[]>,
   signal: AbortSignal,
   state: FetchState,
@@ -192,11 +222,15 @@ export async function fetchRemoteImage(
   checkUrl(startUrl);
 
   const vetted = new Map<string, ResolvedAddress[]>();
-  const agent = new Agent({
-    connect: { lookup: pinnedLookup(vetted), timeout: options.timeoutMs },
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-  });
+  const proxy = proxyUri(options.proxy ?? '');
+  let agent: Dispatcher;
+  try {
+    agent =
+      proxy === undefined ? pinnedAgent(vetted, options.timeoutMs) : proxiedAgent(proxy, options.timeoutMs);
+  } catch (cause) {
+    // A proxy value the settings let through but undici cannot use (upstream-dispatcher.ts).
+    throw refuse(startUrl.hostname, `the proxy ${describeProxy(proxy ?? '')} cannot be used`, cause);
+  }
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -216,7 +250,12 @@ export async function fetchRemoteImage(
     if (signal?.aborted) throw refuse(state.host, 'the request was cancelled', err);
     if (err instanceof ApiError) throw err;
     const code = (err as { code?: unknown } | null)?.code;
-    throw refuse(state.host, `could not be fetched${typeof code === 'string' ? ` (${code})` : ''}`, err);
+    const via = proxy === undefined ? '' : ` through the proxy ${describeProxy(proxy)}`;
+    throw refuse(
+      state.host,
+      `could not be fetched${via}${typeof code === 'string' ? ` (${code})` : ''}`,
+      err,
+    );
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onCallerAbort);

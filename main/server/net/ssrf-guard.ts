@@ -24,6 +24,11 @@ export interface RemoteFetchOptions {
   timeoutMs: number;
   /** Injectable DNS for tests; defaults to node:dns/promises lookup with all: true. */
   lookup?: HostLookup;
+  /**
+   * The proxy Gemini is reached through (OUTBOUND_PROXY, else the tray's system proxy): '' or absent
+   * for a direct connection. Image hosts blocked where Google is blocked need it too.
+   */
+  proxy?: string;
 }
 
 /**
