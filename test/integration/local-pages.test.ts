@@ -123,6 +123,8 @@ describe('address-based access and pages on other sites', () => {
     expect((await send('/v1/models', {})).status).toBe(200);
     expect((await send('/v1/models', { origin: `http://localhost:3000` })).status).toBe(200);
     expect((await send('/v1/models', { origin: 'http://192.168.1.5:3080' })).status).toBe(200);
+    // A desktop app's or an extension's own scheme: installed software, no web page can send it.
+    expect((await send('/v1/models', { origin: 'app://cherry-studio' })).status).toBe(200);
 
     const page = await send('/v1/models', { origin: EVIL });
     expect(page.status).toBe(401);

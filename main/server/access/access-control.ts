@@ -29,7 +29,7 @@ import { clientIpOf, refuseIfLockedOut } from './password-lockout';
 import { isPassword } from './proven-connections';
 import { bearerToken, geminiStyleToken } from './credentials';
 import { routedPath } from './request-path';
-import { isLocalName, localExtraNames, originHostName } from './local-names';
+import { isLocalOrigin, localExtraNames } from './local-names';
 
 /** Unauthenticated bodies larger than this cannot be an auth command: refuse before parsing them. */
 const MAX_UNAUTHENTICATED_BODY = 64 * 1024;
@@ -215,8 +215,7 @@ export function settleAccessKeyUse(request: FastifyRequest, status: number): voi
 function foreignPageOrigin(request: FastifyRequest, hostUrl: string): string | undefined {
   const origin = request.headers.origin;
   if (origin === undefined) return undefined;
-  const name = originHostName(origin);
-  return name !== undefined && isLocalName(name, localNamesFor(hostUrl)) ? undefined : origin;
+  return isLocalOrigin(origin, localNamesFor(hostUrl)) ? undefined : origin;
 }
 
 const machineName = hostname();

@@ -27,11 +27,19 @@ export function hostNameOf(hostHeader: string): string | undefined {
   return plain?.[1];
 }
 
-/** The lower-case host name of an `Origin` header; undefined for `null` and anything unparsable. */
-export function originHostName(origin: string): string | undefined {
-  if (!URL.canParse(origin)) return undefined;
+/**
+ * Whether an `Origin` header names this computer, for the address-based access of
+ * access-control.ts. A web origin (http, https) is local when its host name is. Another scheme —
+ * `app://`, `tauri://`, `chrome-extension://` — is software installed here: no web page can send
+ * it. `null` is what sandboxed frames of any site send (desktop apps that load their page from a
+ * file may send it too): not local, so such callers need a credential.
+ */
+export function isLocalOrigin(origin: string, extraNames: ReadonlySet<string>): boolean {
+  if (!URL.canParse(origin)) return false;
   const { protocol, host } = new URL(origin);
-  return protocol === 'http:' || protocol === 'https:' ? hostNameOf(host) : undefined;
+  if (protocol !== 'http:' && protocol !== 'https:') return true;
+  const name = hostNameOf(host);
+  return name !== undefined && isLocalName(name, extraNames);
 }
 
 /** Whether `name` (a lower-case host name) can only mean this computer or its private network. */

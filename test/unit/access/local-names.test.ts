@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import {
   hostNameOf,
   isLocalName,
+  isLocalOrigin,
   localExtraNames,
-  originHostName,
 } from '../../../main/server/access/local-names';
 
 const none = new Set<string>();
@@ -33,18 +33,31 @@ describe('hostNameOf', () => {
   );
 });
 
-describe('originHostName', () => {
-  it('takes the host of http and https origins', () => {
-    expect(originHostName('https://Evil.Example')).toBe('evil.example');
-    expect(originHostName('http://localhost:3000')).toBe('localhost');
-    expect(originHostName('http://[::1]:3000')).toBe('::1');
+describe('isLocalOrigin', () => {
+  const names = new Set(['chat.example.com']);
+
+  it.each([
+    'http://localhost:3000',
+    'http://[::1]:3000',
+    'http://192.168.1.5:3080',
+    'https://chat.example.com',
+  ])('a web origin on a local name is local: %s', (origin) => {
+    expect(isLocalOrigin(origin, names)).toBe(true);
   });
 
-  it('has no host for the opaque and non-web origins', () => {
-    expect(originHostName('null')).toBeUndefined();
-    expect(originHostName('file://')).toBeUndefined();
-    expect(originHostName('chrome-extension://abcdef')).toBeUndefined();
-  });
+  it.each(['https://Evil.Example', 'http://evil.example:7860', 'null', '', 'not an origin'])(
+    'a page on another site, a sandboxed frame (null) or nonsense is not: %j',
+    (origin) => {
+      expect(isLocalOrigin(origin, names)).toBe(false);
+    },
+  );
+
+  it.each(['app://cherry-studio', 'tauri://localhost', 'chrome-extension://abcdef', 'file://'])(
+    'an installed app or extension (a scheme no web page can send) is local: %s',
+    (origin) => {
+      expect(isLocalOrigin(origin, names)).toBe(true);
+    },
+  );
 });
 
 describe('isLocalName', () => {
