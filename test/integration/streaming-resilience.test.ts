@@ -209,6 +209,33 @@ describe('keep-alive comments', () => {
     }
   });
 
+  it('a failed attempt’s keep-alive clock stops: the next key, slow to answer, can still fail over', async () => {
+    // Key 1 opens its stream and fails before any text (a 503 event), which moves the request to the
+    // slow key. Its answer starts 700 ms late; a keep-alive armed by key 1's attempt must not go
+    // out meanwhile, or the response would be committed while key 2 is undecided.
+    const failing = KEYS[0]!;
+    const gateway = await startGateway({
+      upstreamUrl: slowFake.url,
+      keys: [failing, SLOW_KEY],
+      settings: { streamKeepaliveSeconds: 0.2 },
+    });
+    slowFake.script((r) => (r.key === failing ? { kind: 'midStreamError', afterChunks: 0 } : undefined));
+    try {
+      const reply = await postChat(gateway, {
+        model: 'gemini-2.0-flash',
+        messages: [{ role: 'user', content: 'second key please' }],
+        stream: true,
+      });
+      expect(generateCalls(slowFake).map((r) => r.key)).toEqual([failing, SLOW_KEY]);
+      const blocks = parseOpenAISse(reply.text);
+      expect(blocks[0]?.data).toBeDefined();
+      expect(blocks.some((b) => b.raw === ': keep-alive')).toBe(false);
+      expect(contentOf(chunksOf(reply.text))).toBe('Echo: second key please');
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it('the SDK ignores the comments', async () => {
     slowFake.script(() => ({ kind: 'slow', delayMs: 700, chunks: 2 }));
     const stream = await slowGw.openai.chat.completions.create({

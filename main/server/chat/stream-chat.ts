@@ -215,7 +215,10 @@ export async function streamChat(
             // and can still move to another key; what follows is the model thinking, which can take minutes.
             return openAttempt(core, prepared, requestBody, ctx, images, lease.key, signal, () =>
               out.armKeepAlive(),
-            );
+            ).then((outcome) => {
+              if (outcome.kind !== 'ok') out.disarmKeepAlive();
+              return outcome;
+            });
           },
         ),
       () => !out.committed,

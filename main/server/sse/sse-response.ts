@@ -34,6 +34,15 @@ export class SseResponse {
     this.#timer.unref();
   }
 
+  /**
+   * Stops the keep-alive clock of an attempt that failed before anything was sent: its keep-alive
+   * would commit the response while the next attempt (another key) is still undecided, and a 429 or
+   * 503 there could then no longer move on. The next attempt arms it again once Gemini accepts.
+   */
+  disarmKeepAlive(): void {
+    if (!this.#committed) this.#stopTimer();
+  }
+
   /** Sends the headers at once: for a stream that may stay silent at first, such as the live log. */
   open(): void {
     this.commit();
