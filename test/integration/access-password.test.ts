@@ -111,9 +111,16 @@ describe('OpenAI dialect (/v1): Authorization: Bearer <password>', () => {
     ]) {
       expect((await getPath(gw, '/v1/models', attempt)).status, attempt).toBe(401);
     }
-    // The Gemini-style places are not credentials on the OpenAI routes.
-    expect((await get('/v1/models', { 'x-goog-api-key': PASSWORD })).status).toBe(401);
-    expect((await get(`/v1/models?key=${PASSWORD}`)).status).toBe(401);
+    // The Gemini-style places are not credentials on the OpenAI routes. (GET /v1/models with one of
+    // them and no Bearer token is Google's v1 model list: native-gemini-v1.test.ts.)
+    const embed = (path: string, headers: Record<string, string> = {}) =>
+      fetch(`${gw.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ model: 'text-embedding-004', input: 'x' }),
+      }).then((r) => r.status);
+    expect(await embed('/v1/embeddings', { 'x-goog-api-key': PASSWORD })).toBe(401);
+    expect(await embed(`/v1/embeddings?key=${PASSWORD}`)).toBe(401);
     expect((await get('/v1/models', { authorization: `Basic ${PASSWORD}` })).status).toBe(401);
   });
 

@@ -2,7 +2,8 @@
  * @google/genai with apiVersion 'v1' — the default of the 3.x SDK (platform-notes §9) — sees the
  * same Gemini as on /v1beta: POST /v1/models/{model}:{action} is relayed natively (Google's
  * credentials, Google-shaped errors), forwarded upstream as /v1beta like the rest of the native
- * relay. OpenAI's GET /v1/models and /v1/models/{id} stay OpenAI's.
+ * relay. GET /v1/models and /v1/models/{id} answer Google's list and model to Google's credential
+ * alone (the SDK's models.list()/get()), and stay OpenAI's for a Bearer key or none.
  */
 import { ApiError, GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
@@ -77,6 +78,21 @@ describe.each([
     }
   });
 
+  it('models.list() and models.get() answer in Google’s shape', async () => {
+    const ai = sdk(PASSWORD, base());
+    const names: string[] = [];
+    for await (const model of await ai.models.list({ config: { pageSize: 3 } })) names.push(model.name ?? '');
+    expect(names).toContain('models/gemini-2.5-flash');
+    expect(new Set(names).size).toBe(names.length);
+    const one = await ai.models.get({ model: 'gemini-2.5-flash' });
+    expect(one.name).toBe('models/gemini-2.5-flash');
+    expect(one.outputTokenLimit).toBeGreaterThan(0);
+
+    const missing = await ai.models.get({ model: 'no-such-model' }).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(ApiError);
+    expect((missing as ApiError).status).toBe(404);
+  });
+
   it('a wrong key is refused in Google’s shape, and Google is not called', async () => {
     const err = await sdk('not-the-password', base())
       .models.generateContent({ model: 'gemini-2.5-flash', contents: 'x' })
@@ -117,7 +133,7 @@ describe('POST /v1/models/{model}:{action}, raw', () => {
   });
 });
 
-describe('OpenAI’s /v1/models is untouched', () => {
+describe('OpenAI’s /v1/models for OpenAI clients', () => {
   it('lists and gets models with a Bearer key, refuses in OpenAI’s shape', async () => {
     const openai = new OpenAI({ apiKey: PASSWORD, baseURL: `${gw.url}/v1` });
     const list = await openai.models.list();
@@ -125,10 +141,24 @@ describe('OpenAI’s /v1/models is untouched', () => {
     const one = await openai.models.retrieve('gemini-2.5-flash');
     expect(one).toMatchObject({ id: 'gemini-2.5-flash', object: 'model' });
 
-    const googleKeyOnly = await fetch(`${gw.url}/v1/models`, { headers: { 'x-goog-api-key': PASSWORD } });
-    expect(googleKeyOnly.status).toBe(401);
-    expect(await googleKeyOnly.json()).toMatchObject({
+    const noKey = await fetch(`${gw.url}/v1/models`);
+    expect(noKey.status).toBe(401);
+    expect(await noKey.json()).toMatchObject({
       error: { type: 'invalid_request_error', code: 'invalid_api_key' },
     });
+  });
+
+  it('a Bearer key wins: sent beside x-goog-api-key, the answer is still OpenAI’s', async () => {
+    const res = await fetch(`${gw.url}/v1/models`, {
+      headers: { authorization: `Bearer ${PASSWORD}`, 'x-goog-api-key': PASSWORD },
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ object: 'list' });
+  });
+
+  it('a wrong Google key on GET /v1/models is refused in Google’s shape', async () => {
+    const res = await fetch(`${gw.url}/v1/models?key=wrong`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: { code: 401, status: 'UNAUTHENTICATED' } });
   });
 });

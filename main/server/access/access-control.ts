@@ -20,7 +20,7 @@ import {
 } from '../providers/xai/xai-errors';
 import { SSE_DONE, sseData } from '../sse/encode-sse';
 import { createPolicyCache, type AccessPolicy } from './access-policy';
-import { apiDialectOf, isXaiRelayPath, type ApiDialect } from './api-dialect';
+import { apiDialectFor, isXaiRelayPath, type ApiDialect } from './api-dialect';
 import { authCommandPassword, authReply, authReplyChunks } from './auth-command';
 import { carriesForwardingHeaders, resolveClientIp } from './client-ip';
 import { ipBucket, isInternalAddress, normalizeIp } from './ip-match';
@@ -116,7 +116,7 @@ export function registerAccessControl(app: FastifyInstance, core: GatewayCore): 
       throw new ApiError('ip_blocked', 'Your IP address is blocked by this gateway.');
     }
     const path = routedPath(request);
-    const dialect = apiDialectOf(request.method, path);
+    const dialect = apiDialectFor(request, path);
     state.dialect = dialect ?? 'other';
     if (!dialect || request.method === 'OPTIONS') return;
     if (isXaiRelayPath(path)) return admitXaiCaller(core, request, policy, settings);

@@ -6,6 +6,9 @@
  *   gemini  /v1beta/…, /gemini/…, /upload/… (Google's upload host paths: the SDK's Files API), and
  *           POST /v1/models/{model}:{action} — Google's v1, the default apiVersion of @google/genai
  *           3.x (platform-notes §9). OpenAI has no POST under /v1/models, so the method tells them apart.
+ *           GET /v1/models and /v1/models/{id} from a caller with Google's credential (x-goog-api-key
+ *           or ?key=) and no Authorization header: the SDK's models.list()/get() on v1. An OpenAI
+ *           client always sends its key as a Bearer token.
  *   openai  every other /v1/… path and the xAI relay /xai/…
  */
 import type { FastifyRequest } from 'fastify';
@@ -30,6 +33,23 @@ export const apiDialectOf = (method: string, path: string): ApiDialect | undefin
   return undefined;
 };
 
+const isModelsRead = (method: string, path: string): boolean =>
+  (method === 'GET' || method === 'HEAD') && (path === '/v1/models' || path.startsWith('/v1/models/'));
+
+/** Google's credential and no Bearer token: how @google/genai authenticates, never an OpenAI client. */
+const sendsGoogleCredentialOnly = (request: FastifyRequest): boolean => {
+  if (request.headers.authorization !== undefined) return false;
+  if (request.headers['x-goog-api-key'] !== undefined) return true;
+  const query = request.query as Record<string, unknown> | undefined;
+  return typeof query?.key === 'string';
+};
+
+/** Which API a request belongs to: `apiDialectOf`, plus the Google v1 model reads only the headers tell. */
+export const apiDialectFor = (request: FastifyRequest, path: string): ApiDialect | undefined =>
+  isModelsRead(request.method, path) && sendsGoogleCredentialOnly(request)
+    ? 'gemini'
+    : apiDialectOf(request.method, path);
+
 /** The API a request belongs to, judged by the route that will run, never by the raw URL. */
 export const apiDialectOfRequest = (request: FastifyRequest): ApiDialect | undefined =>
-  apiDialectOf(request.method, routedPath(request));
+  apiDialectFor(request, routedPath(request));

@@ -6,7 +6,8 @@
  *   POST models/{model}:{action}     generateContent, streamGenerateContent, countTokens,
  *                                    embedContent, batchEmbedContents — relayed
  * POST /v1/models/{model}:{action} is relayed the same way (to /v1beta upstream): @google/genai 3.x
- * defaults to apiVersion v1 (platform-notes §9). Only POST: GET /v1/models… stays OpenAI's list.
+ * defaults to apiVersion v1 (platform-notes §9). GET /v1/models… is OpenAI's list, except for a
+ * caller with Google's credential and no Bearer token (api-dialect.ts); /gemini/v1/… is Google's.
  * The Files API (files, upload/…/files) is out of scope (wire-format §1.2): a Gemini-shaped 404 that
  * says so, instead of an "unknown route" the SDK user cannot act on.
  * Access control (x-goog-api-key, ?key= or Bearer) ran before any of this (access/api-dialect.ts
@@ -24,17 +25,19 @@ import { relayStream } from './relay-stream';
 
 export const NATIVE_PREFIXES = ['', '/gemini'] as const;
 
-async function listModels(core: GatewayCore, request: FastifyRequest) {
+/** Google's model list, paged like Google pages it (also GET /v1/models for Google's v1: routes/v1/models.ts). */
+export async function listNativeModels(core: GatewayCore, request: FastifyRequest) {
   return pageOfModels(await core.models.list(), forwardedQuery(request.url));
 }
 
-async function getModel(
+/** One model in Google's shape: from the catalogue, else relayed (Google's 404 included). */
+export async function getNativeModel(
   core: GatewayCore,
-  request: FastifyRequest<{ Params: { name: string } }>,
+  request: FastifyRequest,
   reply: FastifyReply,
+  name: string,
 ) {
-  const name = request.params.name;
-  if (name === '') return listModels(core, request); // `/models/` is the collection too
+  if (name === '') return listNativeModels(core, request); // `/models/` is the collection too
   if (name.includes(':')) {
     throw new ApiError('not_found', `Methods are called with POST: POST /v1beta/models/${name}.`);
   }
@@ -79,15 +82,19 @@ const filesNotRelayed = () =>
 const FILES_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 const FILES_PATHS = ['/v1beta/files', '/v1beta/files/*', '/upload/v1beta/files', '/upload/v1beta/files/*'];
 
-function nativeRoutes(scope: FastifyInstance, core: GatewayCore): void {
+function nativeRoutes(scope: FastifyInstance, core: GatewayCore, prefix: string): void {
   // Bodies are relayed as sent, whatever fields they use: kept as bytes, never parsed or re-serialised.
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  scope.get('/v1beta/models', (request) => listModels(core, request));
-  scope.get<{ Params: { name: string } }>('/v1beta/models/:name', (request, reply) =>
-    getModel(core, request, reply),
-  );
+  // Google's v1 reads too, where no OpenAI route has the path: under /gemini. GET /v1/models itself
+  // answers in Google's shape to Google's credentials (routes/v1/models.ts, access/api-dialect.ts).
+  for (const version of prefix === '' ? ['v1beta'] : ['v1beta', 'v1']) {
+    scope.get(`/${version}/models`, (request) => listNativeModels(core, request));
+    scope.get<{ Params: { name: string } }>(`/${version}/models/:name`, (request, reply) =>
+      getNativeModel(core, request, reply, request.params.name),
+    );
+  }
   for (const version of ['v1beta', 'v1']) {
     scope.post<{ Params: { name: string } }>(`/${version}/models/:name`, (request, reply) =>
       callModel(core, request, reply),
@@ -109,6 +116,6 @@ function nativeRoutes(scope: FastifyInstance, core: GatewayCore): void {
 
 export async function registerGeminiNative(app: FastifyInstance, core: GatewayCore): Promise<void> {
   for (const prefix of NATIVE_PREFIXES) {
-    await app.register(async (scope) => nativeRoutes(scope, core), { prefix });
+    await app.register(async (scope) => nativeRoutes(scope, core, prefix), { prefix });
   }
 }

@@ -1,12 +1,14 @@
 /**
  * GET /v1/models and /v1/models/{id}: Google's list (prefix stripped), the thinking variants of
- * models that think, and EXTRA_MODELS (wire-format §3.7, §4.10).
+ * models that think, and EXTRA_MODELS (wire-format §3.7, §4.10) — or, for a caller with Google's
+ * credential and no Bearer token (access/api-dialect.ts), Google's own list and model.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { GatewayCore } from '../../core';
 import { ApiError } from '../../errors';
 import { stripModelsPrefix } from '../../providers/gemini/model-catalog';
 import { thinkingVariantIds } from '../../providers/gemini/model-capabilities';
+import { getNativeModel, listNativeModels } from '../gemini/native-routes';
 
 export interface OpenAIModel {
   id: string;
@@ -46,10 +48,18 @@ export async function listOpenAIModels(core: GatewayCore): Promise<OpenAIModel[]
   return out;
 }
 
-export function registerModels(app: FastifyInstance, core: GatewayCore): void {
-  app.get('/v1/models', async () => ({ object: 'list', data: await listOpenAIModels(core) }));
+/** @google/genai on Google's v1 (its default from 3.x) lists and reads models here: Google's shape. */
+const speaksGoogle = (request: FastifyRequest): boolean => request.gemgate.dialect === 'gemini';
 
-  app.get<{ Params: { id: string } }>('/v1/models/:id', async (request) => {
+export function registerModels(app: FastifyInstance, core: GatewayCore): void {
+  app.get('/v1/models', async (request) =>
+    speaksGoogle(request)
+      ? listNativeModels(core, request)
+      : { object: 'list', data: await listOpenAIModels(core) },
+  );
+
+  app.get<{ Params: { id: string } }>('/v1/models/:id', async (request, reply) => {
+    if (speaksGoogle(request)) return getNativeModel(core, request, reply, request.params.id);
     const id = stripModelsPrefix(request.params.id);
     const found = (await listOpenAIModels(core)).find((m) => m.id === id);
     if (!found)
