@@ -11,6 +11,7 @@ import { maskKey } from '../../main/server/keys/mask-key';
 import type { RequestLogFields } from '../../main/server/logging/log-bus';
 import {
   embeddingVector,
+  makePng,
   startFakeGemini,
   type FakeGemini,
   type RecordedRequest,
@@ -119,6 +120,30 @@ describe.each(cases)('@google/genai through the gateway ($name)', ({ secret, bas
       'batchEmbedContents',
     ]);
     expect(fake.requests[1]!.query).toEqual({ alt: 'sse' });
+    expectOnlyPooledKeys(fake.requests, secret());
+  });
+
+  it('Imagen :predict (Open WebUI, SillyTavern) works on pooled keys', async () => {
+    // @google/genai's generateImages is Vertex-only; the clients that use it call :predict directly.
+    const res = await fetch(`${base()}/v1beta/models/imagen-4.0-generate-001:predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-goog-api-key': secret() },
+      body: JSON.stringify({
+        instances: [{ prompt: 'a lighthouse at dusk' }],
+        parameters: { sampleCount: 2 },
+      }),
+    });
+    expect(res.status).toBe(200);
+    const drawn = (await res.json()) as { predictions: { bytesBase64Encoded: string }[] };
+    expect(drawn.predictions.map((p) => p.bytesBase64Encoded)).toEqual([
+      makePng(0).toString('base64'),
+      makePng(1).toString('base64'),
+    ]);
+    expect(fake.requests.map((r) => `${r.model}:${r.action}`)).toEqual(['imagen-4.0-generate-001:predict']);
+    expect(fake.requests[0]!.body).toEqual({
+      instances: [{ prompt: 'a lighthouse at dusk' }],
+      parameters: { sampleCount: 2 },
+    });
     expectOnlyPooledKeys(fake.requests, secret());
   });
 });

@@ -318,7 +318,7 @@ describe('Google’s errors are relayed in Google’s shape', () => {
 describe('the gateway’s own refusals (Google is not called)', () => {
   it.each([
     [`${MODEL_PATH}:fooBar`, 404, 'NOT_FOUND'],
-    [`${MODEL_PATH}:predict`, 404, 'NOT_FOUND'],
+    [`${MODEL_PATH}:predictLongRunning`, 404, 'NOT_FOUND'],
     [MODEL_PATH, 404, 'NOT_FOUND'],
     ['/v1beta/models/..%2F..%2Fadmin:generateContent', 400, 'INVALID_ARGUMENT'],
     ['/v1beta/models/gemini%3Fx=1:generateContent', 400, 'INVALID_ARGUMENT'],

@@ -30,6 +30,10 @@ describe('parseModelAction', () => {
     for (const action of ['countTokens', 'embedContent', 'batchEmbedContents'] as const) {
       expect(parseModelAction(`text-embedding-004:${action}`).action).toBe(action);
     }
+    expect(parseModelAction('imagen-4.0-generate-001:predict')).toEqual({
+      model: 'imagen-4.0-generate-001',
+      action: 'predict',
+    });
   });
 
   it('relays thinking suffixes as part of the id (native clients set thinkingConfig themselves)', () => {
@@ -42,7 +46,7 @@ describe('parseModelAction', () => {
     for (const segment of [
       'gemini-2.5-flash',
       'gemini-2.5-flash:',
-      'm:predict',
+      'm:predictLongRunning',
       'm:GenerateContent',
       'm:x',
     ]) {

@@ -14,6 +14,8 @@ export const NATIVE_ACTIONS = [
   'countTokens',
   'embedContent',
   'batchEmbedContents',
+  // Imagen (wire-format §1.9): Open WebUI's Gemini image engine, SillyTavern, the SDKs' generateImages.
+  'predict',
 ] as const;
 
 export type NativeAction = (typeof NATIVE_ACTIONS)[number];
