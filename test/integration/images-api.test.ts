@@ -163,6 +163,47 @@ describe('POST /v1/images/generations', () => {
     expect(res.data?.map((d) => d.revised_prompt)).toEqual(['Two takes.', 'Two takes.']);
   });
 
+  it('dall-e-3 (NextChat sends nothing else): the default Gemini image model draws, under the name sent', async () => {
+    const res = await gw.openai.images.generate({ model: 'dall-e-3', prompt: 'a fox', size: '1792x1024' });
+    const [call] = generateCalls(fake);
+    expect(generateCalls(fake)).toHaveLength(1);
+    expect(call?.model).toBe('gemini-2.5-flash-image');
+    expect(call?.body).toMatchObject({ generationConfig: { imageConfig: { aspectRatio: '16:9' } } });
+    expect(res.data?.[0]?.url).toMatch(/\/images\//);
+  });
+
+  it('code written for gpt-image gets b64_json without asking, as OpenAI answers it', async () => {
+    const res = await gw.openai.images.generate({
+      model: 'gpt-image-1',
+      prompt: 'a fox',
+      quality: 'high',
+      output_format: 'png',
+      background: 'opaque',
+    });
+    expect(res.data?.[0]?.url).toBeUndefined();
+    expect(Buffer.from(res.data?.[0]?.b64_json ?? '', 'base64').equals(makePng(0))).toBe(true);
+  });
+
+  it('Gemini 3 Pro Image draws 2K or 4K when the size asks for that many pixels', async () => {
+    await gw.openai.images.generate({
+      model: 'gemini-3-pro-image-preview',
+      prompt: 'a fox',
+      size: '2048x2048',
+    });
+    await gw.openai.images.generate({
+      model: 'gemini-3-pro-image-preview',
+      prompt: 'a fox',
+      size: '1024x1024',
+      image_size: '4K',
+    } as Parameters<typeof gw.openai.images.generate>[0]);
+    expect(generateCalls(fake).map((c) => (c.body as { generationConfig: object }).generationConfig)).toEqual(
+      [
+        expect.objectContaining({ imageConfig: { aspectRatio: '1:1', imageSize: '2K' } }),
+        expect.objectContaining({ imageConfig: { aspectRatio: '1:1', imageSize: '4K' } }),
+      ],
+    );
+  });
+
   it('Imagen goes through :predict with sampleCount and the nearest Imagen ratio', async () => {
     const res = await gw.openai.images.generate({
       model: 'imagen-4.0-generate-001',

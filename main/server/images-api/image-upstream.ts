@@ -17,6 +17,17 @@ const imagePart = (image: InputImage): GeminiPart => ({
   inlineData: { mimeType: image.mimeType, data: image.data },
 });
 
+/** `imageConfig` with what the job sets of it; nothing when it sets nothing. */
+const imageConfigOf = (job: ImageJob): { imageConfig?: { aspectRatio?: string; imageSize?: string } } =>
+  job.aspectRatio === undefined && job.imageSize === undefined
+    ? {}
+    : {
+        imageConfig: {
+          ...(job.aspectRatio !== undefined ? { aspectRatio: job.aspectRatio } : {}),
+          ...(job.imageSize !== undefined ? { imageSize: job.imageSize } : {}),
+        },
+      };
+
 /**
  * One generateContent body per requested image (candidateCount must stay 1 on image models). The
  * images to edit come before the prompt, in one user turn; TEXT stays beside IMAGE because the 2.0
@@ -30,7 +41,7 @@ export function geminiImageBody(job: ImageJob): GeminiGenerateContentRequest {
     contents: [{ role: 'user', parts }],
     generationConfig: {
       responseModalities: ['TEXT', 'IMAGE'],
-      ...(job.aspectRatio !== undefined ? { imageConfig: { aspectRatio: job.aspectRatio } } : {}),
+      ...imageConfigOf(job),
     },
     safetySettings: [...DEFAULT_SAFETY_SETTINGS],
   };

@@ -11,6 +11,13 @@ import { parseBody } from '../openai/parse-request';
 import { capabilitiesOf } from '../providers/gemini/model-capabilities';
 import { resolveModel } from '../providers/gemini/resolve-model';
 import type { InputImageType } from './image-bytes';
+import {
+  imageSizeOf,
+  isOpenAiImageModel,
+  responseFormatOf,
+  takesImageSize,
+  type ImageSize,
+} from './openai-image-compat';
 import { aspectRatioOfSize, nearestImagenRatio } from './size-to-aspect';
 
 export const DEFAULT_IMAGE_MODEL = 'gemini-2.5-flash-image';
@@ -38,6 +45,8 @@ export interface ImageJob {
   n: number;
   /** Omitted: the model chooses. Already mapped to what the backend accepts. */
   aspectRatio?: string;
+  /** Gemini 3 image models only: 1K (their default), 2K or 4K. */
+  imageSize?: ImageSize;
   responseFormat: 'url' | 'b64_json';
   /** Edits: the images to change, in upload order. */
   images: InputImage[];
@@ -58,8 +67,18 @@ export const imageRequestSchema = z.object({
   model: opt(z.string().min(1)),
   n: opt(z.preprocess(countOf, z.number().int().min(1).max(MAX_IMAGES_PER_REQUEST))),
   size: opt(z.string()),
+  /** Gemini's own resolution for Gemini 3 image models (openai-image-compat.ts). */
+  image_size: opt(z.string().regex(/^\s*[124]k\s*$/i, 'image_size must be 1K, 2K or 4K')),
   response_format: opt(z.enum(['url', 'b64_json'])),
   stream: opt(z.preprocess(flagOf, z.boolean())),
+  // Not used by Gemini, read only to tell what the request was written for (openai-image-compat.ts).
+  quality: opt(z.unknown()),
+  output_format: opt(z.unknown()),
+  output_compression: opt(z.unknown()),
+  background: opt(z.unknown()),
+  moderation: opt(z.unknown()),
+  partial_images: opt(z.unknown()),
+  input_fidelity: opt(z.unknown()),
 });
 export type ImageRequest = z.infer<typeof imageRequestSchema>;
 
@@ -71,9 +90,13 @@ interface ImageModel {
 
 /** Only models that draw: a text model would answer in words, which no image endpoint can return. */
 export function imageModelOf(requested: string): ImageModel {
+  // dall-e-3, gpt-image-1 …: the default Gemini image model draws (openai-image-compat.ts).
+  if (isOpenAiImageModel(requested)) {
+    return { model: requested, upstream: DEFAULT_IMAGE_MODEL, backend: 'gemini' };
+  }
   const { upstream } = resolveModel(requested);
   if (/^imagen/i.test(upstream)) return { model: requested, upstream, backend: 'imagen' };
-  // OpenAI's own image models (gpt-image-1 has "image" in its name) are not Gemini's to draw.
+  // Other OpenAI names (gpt-4o and the like) are not Gemini's to draw either.
   const openAiModel = /^(gpt-|dall-e)/i.test(upstream);
   if (!openAiModel && capabilitiesOf(upstream).imageOutput)
     return { model: requested, upstream, backend: 'gemini' };
@@ -122,6 +145,7 @@ export function toImageJob(request: ImageRequest, edit?: EditInputs): ImageJob {
     size.aspectRatio !== undefined && backend === 'imagen'
       ? nearestImagenRatio(size.aspectRatio)
       : size.aspectRatio;
+  const imageSize = takesImageSize(upstream) ? imageSizeOf(request.size, request.image_size) : undefined;
   return {
     model,
     upstream,
@@ -129,7 +153,8 @@ export function toImageJob(request: ImageRequest, edit?: EditInputs): ImageJob {
     prompt: request.prompt,
     n,
     ...(aspectRatio !== undefined ? { aspectRatio } : {}),
-    responseFormat: request.response_format ?? 'url',
+    ...(imageSize !== undefined ? { imageSize } : {}),
+    responseFormat: responseFormatOf(request),
     images: edit?.images ?? [],
     ...(edit?.mask ? { mask: edit.mask } : {}),
   };

@@ -69,3 +69,18 @@ function nearestRatio(value: number, candidates: readonly string[]): string {
 /** The Imagen ratio closest to `ratio` (`3:2` → `4:3`, `2:3` → `3:4`, `21:9` → `16:9`). */
 export const nearestImagenRatio = (ratio: string): string =>
   nearestRatio(ratioValue(ratio), IMAGEN_ASPECT_RATIOS);
+
+/**
+ * A ratio asked for outside `size` — chat's `image_config.aspect_ratio` for an Imagen model
+ * (chat/imagen-chat.ts) — as the nearest Imagen ratio: any `W:H`, or anything `size` takes;
+ * undefined for absent, empty or `auto`, `ok: false` for what is neither.
+ */
+export function imagenRatioOf(value: string | undefined): SizeResult {
+  const ratio = /^(\d{1,5}(?:\.\d{1,3})?):(\d{1,5}(?:\.\d{1,3})?)$/.exec(value?.trim() ?? '');
+  if (ratio && Number(ratio[1]) > 0 && Number(ratio[2]) > 0) {
+    return { ok: true, aspectRatio: nearestImagenRatio(`${ratio[1]}:${ratio[2]}`) };
+  }
+  const size = aspectRatioOfSize(value);
+  if (!size.ok || size.aspectRatio === undefined) return size;
+  return { ok: true, aspectRatio: nearestImagenRatio(size.aspectRatio) };
+}

@@ -95,14 +95,52 @@ describe('parseGenerationRequest', () => {
     // The SDK would wait for SSE events; the images would be drawn (and billed) for nothing.
     [{ prompt: 'x', stream: true }, 'stream', /Streaming image generation is not supported/],
     [{ prompt: 'x', stream: 'true' }, 'stream', /Streaming image generation is not supported/],
-    // OpenAI's own models are not Gemini's, "image" in the name or not.
-    [{ prompt: 'x', model: 'gpt-image-1' }, 'model', /"gpt-image-1" does not generate images/],
-    [{ prompt: 'x', model: 'dall-e-3' }, 'model', /"dall-e-3" does not generate images/],
+    // OpenAI's text models are not Gemini's to draw with.
+    [{ prompt: 'x', model: 'gpt-4o' }, 'model', /"gpt-4o" does not generate images/],
+    [{ prompt: 'x', image_size: '8K' }, 'image_size', /image_size must be 1K, 2K or 4K/],
   ])('%j → 400 on %s', (body, param, message) => {
     const err = errorOf(() => parseGenerationRequest(body));
     expect(err.status).toBe(400);
     expect(err.param).toBe(param);
     expect(err.message).toMatch(message);
+  });
+
+  it.each(['dall-e-2', 'dall-e-3', 'gpt-image-1', 'GPT-Image-1-mini'])(
+    'OpenAI’s image model %s draws with the default Gemini image model, under its own name',
+    (model) => {
+      expect(parseGenerationRequest({ prompt: 'a cat', model })).toMatchObject({
+        model,
+        upstream: 'gemini-2.5-flash-image',
+        backend: 'gemini',
+      });
+    },
+  );
+
+  it.each([
+    [{ model: 'gpt-image-1' }, 'b64_json'],
+    [{ output_format: 'png' }, 'b64_json'],
+    [{ background: 'transparent' }, 'b64_json'],
+    [{ moderation: 'low' }, 'b64_json'],
+    [{ quality: 'high' }, 'b64_json'],
+    [{ quality: 'hd' }, 'url'],
+    [{ model: 'dall-e-3', style: 'vivid' }, 'url'],
+    [{}, 'url'],
+    [{ model: 'gpt-image-1', response_format: 'url' }, 'url'],
+  ])('written for %j: answers %s unless asked', (fields, format) => {
+    expect(parseGenerationRequest({ prompt: 'a cat', ...fields }).responseFormat).toBe(format);
+  });
+
+  it.each([
+    ['gemini-3-pro-image-preview', { size: '2048x2048' }, '2K'],
+    ['gemini-3-pro-image-preview', { size: '3840x2160' }, '4K'],
+    ['gemini-3-pro-image-preview', { size: '1024x1024' }, undefined],
+    ['gemini-3-pro-image-preview', { image_size: '4k' }, '4K'],
+    ['nano-banana-pro-preview', { size: '1920x1080' }, '2K'],
+    // 2.5 Flash Image draws at one size: nothing to ask for.
+    ['gemini-2.5-flash-image', { size: '2048x2048', image_size: '2K' }, undefined],
+    ['imagen-4.0-generate-001', { size: '2048x2048' }, undefined],
+  ])('%s with %j → imageSize %s', (model, fields, imageSize) => {
+    expect(parseGenerationRequest({ prompt: 'a cat', model, ...fields }).imageSize).toBe(imageSize);
   });
 
   it('a body that is not an object is a 400', () => {
