@@ -12,6 +12,8 @@ export interface ImageLinks {
   readonly urlOf: (image: GeminiInlineData) => string;
   /** Saves the images of one Gemini response or stream chunk (call before converting it). */
   saveFrom(response: GeminiGenerateContentResponse): Promise<void>;
+  /** Saves images that come outside a Gemini response (Imagen's predictions, chat/imagen-chat.ts). */
+  saveAll(images: readonly GeminiInlineData[]): Promise<void>;
 }
 
 export interface ImageContext {
@@ -40,6 +42,9 @@ export function createImageLinks(core: GatewayCore, context: ImageContext): Imag
   };
   return {
     urlOf: (image) => urls.get(image) ?? dataUrlOf(image),
+    async saveAll(images) {
+      await Promise.all(images.filter((image) => !urls.has(image)).map(save));
+    },
     async saveFrom(response) {
       const pending: Promise<void>[] = [];
       for (const candidate of response.candidates ?? []) {

@@ -3,6 +3,7 @@ import {
   GEMINI_ASPECT_RATIOS,
   IMAGEN_ASPECT_RATIOS,
   aspectRatioOfSize,
+  imagenRatioOf,
   nearestImagenRatio,
 } from '../../../main/server/images-api/size-to-aspect';
 
@@ -72,5 +73,29 @@ describe('nearestImagenRatio', () => {
   it('always answers a ratio Imagen takes', () => {
     for (const ratio of GEMINI_ASPECT_RATIOS)
       expect(IMAGEN_ASPECT_RATIOS).toContain(nearestImagenRatio(ratio));
+  });
+});
+
+describe('imagenRatioOf', () => {
+  it.each([
+    ['16:9', '16:9'],
+    ['3:2', '4:3'],
+    [' 2:3 ', '3:4'],
+    ['2:1', '16:9'],
+    ['1:2', '9:16'],
+    ['16:10', '16:9'],
+    ['1.91:1', '16:9'],
+    ['1792x1024', '16:9'],
+    ['1024x1536', '3:4'],
+  ])('%j → the nearest Imagen ratio, %s', (value, ratio) => {
+    expect(imagenRatioOf(value)).toEqual({ ok: true, aspectRatio: ratio });
+  });
+
+  it.each([undefined, '', 'auto'])('%j lets Imagen choose', (value) => {
+    expect(imagenRatioOf(value)).toEqual({ ok: true, aspectRatio: undefined });
+  });
+
+  it.each(['wide', '0:1', '1:0', '1:1:1', '-1:2'])('refuses %j', (value) => {
+    expect(imagenRatioOf(value).ok).toBe(false);
   });
 });

@@ -60,4 +60,15 @@ describe('imageChatCompletion / imageChatChunks', () => {
     expect(withUsage.slice(0, 3).every((c) => c.usage === null)).toBe(true);
     expect(withUsage[3]).toMatchObject({ choices: [], usage: { prompt_tokens: 0, total_tokens: 0 } });
   });
+
+  it('images, when given, also go into message.images and the content delta', () => {
+    const images = [{ type: 'image_url' as const, image_url: { url: 'https://x/1.png' } }];
+    expect(imageChatCompletion(meta, 'text', images).choices[0]?.message.images).toEqual(images);
+    expect(imageChatChunks(meta, 'text', false, images).map((c) => c.choices[0]?.delta)).toEqual([
+      { role: 'assistant', content: '' },
+      { content: 'text', images },
+      {},
+    ]);
+    expect(imageChatCompletion(meta, 'text', []).choices[0]?.message).not.toHaveProperty('images');
+  });
 });

@@ -65,9 +65,10 @@ const wantsImages = (req: ChatCompletionRequest, caps: ModelCapabilities): boole
 
 /**
  * `image_config` (top level, OpenRouter's place, or Google's extras) → `imageConfig`; only sent when
- * images are asked for, since text models reject it. Gemini wants an upper-case size (`2K`).
+ * images are asked for, since text models reject it. Gemini wants an upper-case size (`2K`). Imagen
+ * in chat reads its aspect ratio from here too (chat/imagen-chat.ts).
  */
-function imageConfigOf(req: ChatCompletionRequest): GeminiGenerationConfig['imageConfig'] {
+export function imageConfigOf(req: ChatCompletionRequest): GeminiGenerationConfig['imageConfig'] {
   const config = req.image_config ?? req.extra_body?.google?.image_config ?? req.google?.image_config;
   const aspectRatio = config?.aspect_ratio;
   const imageSize = config?.image_size?.toUpperCase();

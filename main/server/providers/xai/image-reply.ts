@@ -1,9 +1,15 @@
 /**
- * The chat reply to a Grok image request: the revised prompt, then one markdown image per result,
- * as a `chat.completion` or as `chat.completion.chunk`s (wire-format §3.3, §3.4). Pure: the id and
- * the time are passed in.
+ * The chat reply to a Grok image request (and to an Imagen one, chat/imagen-chat.ts): the revised
+ * prompt, then one markdown image per result, as a `chat.completion` or as `chat.completion.chunk`s
+ * (wire-format §3.3, §3.4). `images`, when given, also go into `message.images` / `delta.images`, as
+ * Gemini image models' chat answers carry them. Pure: the id and the time are passed in.
  */
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionUsage } from '../../openai/chat-response';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionUsage,
+  OutImage,
+} from '../../openai/chat-response';
 
 /** Characters that would end a markdown link target early. */
 const markdownUrl = (url: string): string =>
@@ -26,7 +32,11 @@ const NO_USAGE: ChatCompletionUsage = { prompt_tokens: 0, completion_tokens: 0, 
 /** The gateway wrote this reply, not a model: the same fingerprint as its other own replies. */
 const FINGERPRINT = 'fp_gemgate';
 
-export function imageChatCompletion(meta: ReplyMeta, content: string): ChatCompletion {
+export function imageChatCompletion(
+  meta: ReplyMeta,
+  content: string,
+  images?: readonly OutImage[],
+): ChatCompletion {
   return {
     id: meta.id,
     object: 'chat.completion',
@@ -36,7 +46,13 @@ export function imageChatCompletion(meta: ReplyMeta, content: string): ChatCompl
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content, refusal: null, annotations: [] },
+        message: {
+          role: 'assistant',
+          content,
+          ...(images && images.length > 0 ? { images: [...images] } : {}),
+          refusal: null,
+          annotations: [],
+        },
         logprobs: null,
         finish_reason: 'stop',
       },
@@ -50,6 +66,7 @@ export function imageChatChunks(
   meta: ReplyMeta,
   content: string,
   includeUsage: boolean,
+  images?: readonly OutImage[],
 ): ChatCompletionChunk[] {
   const base = {
     id: meta.id,
@@ -68,7 +85,7 @@ export function imageChatChunks(
   });
   const chunks = [
     chunk({ role: 'assistant', content: '' }, null),
-    chunk({ content }, null),
+    chunk({ content, ...(images && images.length > 0 ? { images: [...images] } : {}) }, null),
     chunk({}, 'stop'),
   ];
   if (includeUsage) chunks.push({ ...base, choices: [], usage: NO_USAGE });

@@ -1,6 +1,7 @@
-/** POST /v1/chat/completions — OpenAI chat over Gemini, streamed or not. */
+/** POST /v1/chat/completions — OpenAI chat over Gemini, streamed or not; Imagen models draw instead. */
 import type { FastifyInstance } from 'fastify';
 import { completeChat } from '../../chat/complete-chat';
+import { imagenChat, imagenModelOf } from '../../chat/imagen-chat';
 import { parseChatRequest, prepareChat, TokenOutsideInlineData } from '../../chat/prepare-chat';
 import { streamChat } from '../../chat/stream-chat';
 import type { GatewayCore } from '../../core';
@@ -18,6 +19,9 @@ export function registerChatCompletions(app: FastifyInstance, core: GatewayCore)
     state.stream = chat.stream === true;
     const origin = publicOrigin(request, core.settings.get().hostUrl);
     const large = largeDataUrlsOf(request.body);
+    // Imagen serves only :predict, never generateContent (chat/imagen-chat.ts).
+    const imagen = imagenModelOf(chat.model);
+    if (imagen !== undefined) return imagenChat(core, chat, imagen, { origin, reply, signal, state, large });
     const prepared = await prepareChat(core, chat, origin, signal, large?.payloads).catch((err: unknown) => {
       // A token outside inline data (a data URL sent as text): parse the body as sent and start again.
       if (!(err instanceof TokenOutsideInlineData) || !large) throw err;
