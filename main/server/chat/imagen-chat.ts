@@ -47,6 +47,8 @@ export interface ImagenChatContext {
  * suffix means nothing to Imagen.
  */
 export function imagenModelOf(model: string): string | undefined {
+  // Every chat request asks: the name is resolved only when it can be Imagen's at all.
+  if (!/imagen/i.test(model)) return undefined;
   const { upstream } = resolveModel(model);
   return /^imagen/i.test(upstream) ? upstream : undefined;
 }

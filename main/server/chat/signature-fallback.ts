@@ -9,22 +9,20 @@ import { isSignatureRejection } from '../providers/gemini/replayed-signatures';
 import type { RequestBody } from '../providers/gemini/serialize-request';
 import type { PreparedChat } from './prepare-chat';
 
-export async function withSignatureFallback<T>(
+export function withSignatureFallback<T>(
   core: GatewayCore,
   prepared: PreparedChat,
   attempt: (body: RequestBody) => Promise<T>,
   canRetry: () => boolean = () => true,
 ): Promise<T> {
-  try {
-    return await attempt(prepared.body);
-  } catch (err) {
-    const resend = prepared.withoutSignatures;
-    if (resend === undefined || !(err instanceof ApiError) || !isSignatureRejection(err) || !canRetry()) {
-      throw err;
-    }
+  const resend = prepared.withoutSignatures;
+  // Most requests replay no signature: the attempt as it is, without a wrapper on the hot path.
+  if (resend === undefined) return attempt(prepared.body);
+  return attempt(prepared.body).catch((err: unknown) => {
+    if (!(err instanceof ApiError) || !isSignatureRejection(err) || !canRetry()) throw err;
     core.log.warn(
       `Gemini refused the thought signatures replayed in a ${prepared.model.upstream} conversation (${err.message.slice(0, 200)}); sent again without them.`,
     );
     return attempt(resend());
-  }
+  });
 }

@@ -12,8 +12,9 @@ export function placeSystemInstruction(
   body: GeminiGenerateContentRequest,
   caps: Pick<ModelCapabilities, 'systemInstruction' | 'imageOutput'>,
 ): GeminiGenerateContentRequest {
+  // Most requests: the body as it is, without a copy (this runs on every chat request).
+  if (body.systemInstruction === undefined || caps.systemInstruction) return body;
   const { systemInstruction, ...rest } = body;
-  if (systemInstruction === undefined || caps.systemInstruction) return body;
   if (caps.imageOutput) return rest;
   const system = systemInstruction.parts ?? [];
   const [first, ...others] = rest.contents;
