@@ -17,7 +17,13 @@ interface Sent {
 }
 
 /** Sends `error` for a request to `url`, matched by route `pattern` (undefined: no route matched). */
-function send(error: ApiError, url: string, pattern?: string, method = 'GET'): Sent {
+function send(
+  error: ApiError,
+  url: string,
+  pattern?: string,
+  method = 'GET',
+  headers: Record<string, string> = {},
+): Sent {
   const sent: Sent = { headers: {} };
   const reply = {
     header: (name: string, value: string) => ((sent.headers[name.toLowerCase()] = value), reply),
@@ -25,7 +31,14 @@ function send(error: ApiError, url: string, pattern?: string, method = 'GET'): S
     type: (type: string) => ((sent.headers['content-type'] = type), reply),
     send: (body: unknown) => ((sent.body = body), reply),
   };
-  const request = { method, url, routeOptions: { url: pattern }, gemgate: {} as { errorCode?: string } };
+  const request = {
+    method,
+    url,
+    headers,
+    query: {},
+    routeOptions: { url: pattern },
+    gemgate: {} as { errorCode?: string },
+  };
   sendError(request as unknown as FastifyRequest, reply as unknown as FastifyReply, error);
   sent.errorCode = request.gemgate.errorCode;
   return sent;
@@ -76,7 +89,7 @@ describe('the dialect follows the routed path', () => {
     ['GET', '/v1/models/gemini-2.5-flash', false],
     ['GET', '/admin/api/session', false],
   ])('isGeminiDialect(%s %s) → %s', (method, url, gemini) => {
-    const request = { method, url, routeOptions: { url: undefined } };
+    const request = { method, url, headers: {}, query: {}, routeOptions: { url: undefined } };
     expect(isGeminiDialect(request as unknown as FastifyRequest)).toBe(gemini);
   });
 
@@ -84,6 +97,13 @@ describe('the dialect follows the routed path', () => {
     const v1 = '/v1/models/gemini-9:generateContent';
     expect(send(notFound, v1, '/v1/models/:name', 'POST').body).toEqual(GEMINI_BODY);
     expect(send(notFound, '/v1/models/gemini-9', '/v1/models/:id', 'GET').body).toEqual(OPENAI_BODY);
+  });
+
+  it("GET /v1/models/{id} with Google's key alone is @google/genai on v1: Google's shape", () => {
+    const google = { 'x-goog-api-key': 'k' };
+    expect(send(notFound, '/v1/models/gemini-9', '/v1/models/:id', 'GET', google).body).toEqual(GEMINI_BODY);
+    const both = { ...google, authorization: 'Bearer k' };
+    expect(send(notFound, '/v1/models/gemini-9', '/v1/models/:id', 'GET', both).body).toEqual(OPENAI_BODY);
   });
 });
 
