@@ -32,6 +32,8 @@ export interface RequestState {
   access?: AccessVia;
   /** Whether a credential was presented at all (for the wording of a 401). */
   presentedToken?: boolean;
+  /** A page on another site that its address alone would have let in (for the wording of a 401). */
+  pageOrigin?: string;
   /** The access-key use this request holds; committed on success, released otherwise. */
   ticket?: AccessKeyTicket;
   model?: string;
@@ -64,6 +66,7 @@ export const newRequestState = (startedAt: number): RequestState => ({
   dialect: undefined,
   access: undefined,
   presentedToken: undefined,
+  pageOrigin: undefined,
   ticket: undefined,
   model: undefined,
   key: undefined,

@@ -1,8 +1,9 @@
 /**
  * Web pages the user visits, over real sockets from 127.0.0.1 (access/local-names.ts):
- * - DNS rebinding: a loopback connection whose Host names another site is refused by the web admin
- *   (its password defaults to "123" and it reveals the keys), with a clear 403; this computer's
- *   names, HOST_URL's host and a trusted proxy's requests pass; the API is not guarded.
+ * - DNS rebinding: a connection from this computer or its network whose Host names another site is
+ *   refused by the web admin (its password defaults to "123" and it reveals the keys), with a clear
+ *   403; this computer's names, HOST_URL's host and a trusted non-loopback proxy's requests pass;
+ *   public peers and the API are not guarded.
  * - Address-based access (WHITELIST_IPS, the auth command) does not extend to a page on another
  *   site (an `Origin` that is not this computer's): it must send a credential like anyone else.
  */
@@ -91,10 +92,16 @@ describe('DNS rebinding: the web admin over a loopback connection', () => {
     expect((await login('other.example.com')).status).toBe(403);
   });
 
-  it('lets a proxy TRUST_PROXY trusts answer for the names it serves', async () => {
-    expect((await login('gw.example.com')).status).toBe(403);
+  it('a trusted proxy on loopback does not lift it: a browser on this computer connects from there too', async () => {
     gw.settings.update({ trustProxy: '127.0.0.1' });
-    expect((await login('gw.example.com')).status).toBe(200);
+    expect((await login('gw.example.com')).status).toBe(403);
+    // …and forwarding headers are no way around it: a page can add them itself.
+    const forwarded = await send(
+      '/admin/api/login',
+      { host: 'evil.example', 'x-forwarded-for': '203.0.113.9', 'x-forwarded-host': 'localhost' },
+      { password: PASSWORD },
+    );
+    expect(forwarded.status).toBe(403);
   });
 
   it('leaves the API alone: the credential protects it, whatever the Host', async () => {
@@ -103,15 +110,33 @@ describe('DNS rebinding: the web admin over a loopback connection', () => {
     expect(reply.body.object).toBe('list');
   });
 
-  it('does not apply to connections from other addresses (no rebinding to this computer)', async () => {
-    // app.inject's socket has no loopback local address: as a connection from the network would.
-    const reply = await gw.app.inject({
+  const injectLogin = (remoteAddress: string, host: string) =>
+    gw.app.inject({
       method: 'POST',
       url: '/admin/api/login',
-      headers: { host: 'gw.example.com' },
+      remoteAddress,
+      headers: { host },
       payload: { password: PASSWORD },
     });
-    expect(reply.statusCode).toBe(200);
+
+  it('guards connections from the local network too: Docker’s or a VM’s port forwarding, a LAN browser', async () => {
+    // Docker's bridge gateway, as a published port delivers a browser's connection to the container.
+    expect((await injectLogin('172.17.0.1', 'evil.example')).statusCode).toBe(403);
+    expect((await injectLogin('172.17.0.1', 'localhost:7860')).statusCode).toBe(200);
+    // A phone on the LAN, by IP or by the router's name for this computer.
+    expect((await injectLogin('192.168.1.23', '192.168.1.10:7860')).statusCode).toBe(200);
+    expect((await injectLogin('192.168.1.23', 'my-pc.lan:7860')).statusCode).toBe(200);
+    expect((await injectLogin('::ffff:192.168.1.23', 'evil.example')).statusCode).toBe(403);
+  });
+
+  it('a proxy TRUST_PROXY trusts on another address answers for the names it serves (a platform’s ingress)', async () => {
+    expect((await injectLogin('10.0.0.2', 'my-space.hf.space')).statusCode).toBe(403);
+    gw.settings.update({ trustProxy: '10.0.0.0/8' });
+    expect((await injectLogin('10.0.0.2', 'my-space.hf.space')).statusCode).toBe(200);
+  });
+
+  it('does not apply to connections from public addresses (no rebinding to this computer)', async () => {
+    expect((await injectLogin('203.0.113.50', 'gw.example.com')).statusCode).toBe(200);
   });
 });
 
@@ -157,7 +182,17 @@ describe('address-based access and pages on other sites', () => {
     const page = await send('/v1/chat/completions', { origin: EVIL }, chat);
     expect(page.status).toBe(401);
     expect(page.body.error?.code).toBe('invalid_api_key');
+    // A small chat request may be an `auth` command, answered later: the refusal still says why.
+    expect(page.body.error?.message).toContain(`A web page (${EVIL}) must send the gateway password`);
     expect(generateCalls(fake)).toHaveLength(1);
+  });
+
+  it('a page served from a public IP is a site like any other; private IPs are this network', async () => {
+    gw.settings.update({ whitelistIps: ['127.0.0.1'] });
+    expect((await send('/v1/models', { origin: 'http://203.0.113.9' })).status).toBe(401);
+    expect((await send('/v1/models', { origin: 'http://[2001:db8::1]:8080' })).status).toBe(401);
+    expect((await send('/v1/models', { origin: 'http://10.0.0.8:3000' })).status).toBe(200);
+    expect((await send('/v1/models', { origin: 'http://[::1]:3000' })).status).toBe(200);
   });
 
   it("HOST_URL's host is this gateway's own site", async () => {

@@ -403,6 +403,16 @@ describe('no token', () => {
     expect([K1, K2]).toContain(fake.requests[0]?.key);
   });
 
+  it('→ not for a page on another site, even from an allow-listed IP: the pooled keys stay unused', async () => {
+    gw.settings.update({ whitelistIps: ['127.0.0.1'] });
+    const page = await call('/xai/v1/models', undefined, { headers: { origin: 'https://evil.example' } });
+    expect(page.status).toBe(401);
+    expect(page.body.error.message).toContain(
+      'A web page (https://evil.example) must send the gateway password',
+    );
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it('→ a pooled key for an IP authorised with the `auth` command', async () => {
     const auth = await fetch(`${gw.url}/v1/chat/completions`, {
       method: 'POST',

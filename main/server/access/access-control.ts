@@ -29,7 +29,7 @@ import { clientIpOf, refuseIfLockedOut } from './password-lockout';
 import { isPassword } from './proven-connections';
 import { bearerToken, geminiStyleToken } from './credentials';
 import { routedPath } from './request-path';
-import { isLocalOrigin, localExtraNames } from './local-names';
+import { isLocalOrigin, localNamesFor } from './local-names';
 
 /** Unauthenticated bodies larger than this cannot be an auth command: refuse before parsing them. */
 const MAX_UNAUTHENTICATED_BODY = 64 * 1024;
@@ -155,6 +155,7 @@ export function registerAccessControl(app: FastifyInstance, core: GatewayCore): 
       // at all often send a placeholder key, which must not keep them from authorising.
       state.access = 'pending';
       state.presentedToken = token !== undefined;
+      state.pageOrigin = page;
       return;
     }
     throw refuse(core, bucket, dialect, token !== undefined, locked, page);
@@ -182,6 +183,7 @@ export function registerAccessControl(app: FastifyInstance, core: GatewayCore): 
         'openai',
         state.presentedToken === true,
         core.credentialThrottle.lockedFor(bucket),
+        state.pageOrigin,
       );
     }
     await answerAuthCommand(core, request, reply, password);
@@ -215,16 +217,10 @@ export function settleAccessKeyUse(request: FastifyRequest, status: number): voi
 function foreignPageOrigin(request: FastifyRequest, hostUrl: string): string | undefined {
   const origin = request.headers.origin;
   if (origin === undefined) return undefined;
-  return isLocalOrigin(origin, localNamesFor(hostUrl)) ? undefined : origin;
+  return isLocalOrigin(origin, localNames(hostUrl)) ? undefined : origin;
 }
 
-const machineName = hostname();
-let cachedNames: { hostUrl: string; names: ReadonlySet<string> } | undefined;
-const localNamesFor = (hostUrl: string): ReadonlySet<string> => {
-  if (cachedNames?.hostUrl !== hostUrl)
-    cachedNames = { hostUrl, names: localExtraNames(machineName, hostUrl) };
-  return cachedNames.names;
-};
+const localNames = localNamesFor(hostname());
 
 const foreignPageRefusal = (dialect: ApiDialect, origin: string) =>
   new ApiError(
@@ -276,9 +272,16 @@ function admitXaiCaller(
     }
     return;
   }
-  if (policy.allow.matches(ip)) state.access = 'allow_list';
-  else if (core.authorisedIps.isAuthorised(ip)) state.access = 'auth_command';
-  else throw missingXaiKeyError();
+  const byAddress = policy.allow.matches(ip)
+    ? 'allow_list'
+    : core.authorisedIps.isAuthorised(ip)
+      ? 'auth_command'
+      : undefined;
+  if (byAddress === undefined) throw missingXaiKeyError();
+  // The pooled xAI keys are not for pages on other sites either (foreignPageOrigin).
+  const page = foreignPageOrigin(request, settings.hostUrl);
+  if (page !== undefined) throw foreignPageRefusal('openai', page);
+  state.access = byAddress;
   if (!pooled) throw noPooledXaiKeysError();
 }
 

@@ -45,12 +45,18 @@ describe('isLocalOrigin', () => {
     expect(isLocalOrigin(origin, names)).toBe(true);
   });
 
-  it.each(['https://Evil.Example', 'http://evil.example:7860', 'null', '', 'not an origin'])(
-    'a page on another site, a sandboxed frame (null) or nonsense is not: %j',
-    (origin) => {
-      expect(isLocalOrigin(origin, names)).toBe(false);
-    },
-  );
+  it.each([
+    'https://Evil.Example',
+    'http://evil.example:7860',
+    // A page served from a public IP is a site like any other.
+    'http://203.0.113.9',
+    'http://[2001:db8::1]:8080',
+    'null',
+    '',
+    'not an origin',
+  ])('a page on another site, a sandboxed frame (null) or nonsense is not: %j', (origin) => {
+    expect(isLocalOrigin(origin, names)).toBe(false);
+  });
 
   it.each(['app://cherry-studio', 'tauri://localhost', 'chrome-extension://abcdef', 'file://'])(
     'an installed app or extension (a scheme no web page can send) is local: %s',
@@ -71,6 +77,9 @@ describe('isLocalName', () => {
     'printer.local',
     'host.docker.internal',
     'nas.home.arpa',
+    'my-pc.lan',
+    'nas.home',
+    'box.localdomain',
     'gemgate',
   ])('%s is local', (name) => {
     expect(isLocalName(name, none)).toBe(true);
