@@ -4,7 +4,7 @@
  * inline as a data URL, with a warning in the log — never lost, never a 500.
  */
 import type { GatewayCore } from '../core';
-import { saveAndLink } from '../images/save-and-link';
+import { dataUrlOf, saveAndLink } from '../images/save-and-link';
 import type { GeminiGenerateContentResponse, GeminiInlineData } from '../providers/gemini/gemini-types';
 
 export interface ImageLinks {
@@ -22,8 +22,6 @@ export interface ImageContext {
   model: string;
   prompt: string | undefined;
 }
-
-export const dataUrlOf = (image: GeminiInlineData): string => `data:${image.mimeType};base64,${image.data}`;
 
 export function createImageLinks(core: GatewayCore, context: ImageContext): ImageLinks {
   const urls = new Map<GeminiInlineData, string>();

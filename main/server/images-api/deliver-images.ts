@@ -5,9 +5,8 @@
  * A store that cannot take an image never costs the image: it is returned inline (`b64_json`, or a
  * `data:` URL where a link was asked for) and the failure is logged.
  */
-import { dataUrlOf } from '../chat/generated-images';
 import type { GatewayCore } from '../core';
-import { saveAndLink } from '../images/save-and-link';
+import { dataUrlOf, saveAndLink } from '../images/save-and-link';
 import type { Generation, ImagesUsage } from './generate-images';
 import type { DrawnImage } from './image-upstream';
 import type { ImageJob } from './parse-image-request';

@@ -18,7 +18,7 @@ const imagePart = (image: InputImage): GeminiPart => ({
 });
 
 /** `imageConfig` with what the job sets of it; nothing when it sets nothing. */
-const imageConfigOf = (job: ImageJob): { imageConfig?: { aspectRatio?: string; imageSize?: string } } =>
+const imageConfigFields = (job: ImageJob): { imageConfig?: { aspectRatio?: string; imageSize?: string } } =>
   job.aspectRatio === undefined && job.imageSize === undefined
     ? {}
     : {
@@ -41,7 +41,7 @@ export function geminiImageBody(job: ImageJob): GeminiGenerateContentRequest {
     contents: [{ role: 'user', parts }],
     generationConfig: {
       responseModalities: ['TEXT', 'IMAGE'],
-      ...imageConfigOf(job),
+      ...imageConfigFields(job),
     },
     safetySettings: [...DEFAULT_SAFETY_SETTINGS],
   };

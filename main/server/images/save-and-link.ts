@@ -8,6 +8,10 @@ import type { GatewayCore } from '../core';
 import type { ImageMeta } from './image-library';
 import { absoluteImageUrl } from './public-origin';
 
+/** The image inline, as a `data:` URL: what callers return when it could not be stored. */
+export const dataUrlOf = (image: { mimeType: string; data: string }): string =>
+  `data:${image.mimeType};base64,${image.data}`;
+
 /** `what` names the image in the warning ("a generated image", "a Grok image"). */
 export async function saveAndLink(
   core: GatewayCore,

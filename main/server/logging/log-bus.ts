@@ -4,6 +4,7 @@
  * so no subscriber can leak them, and every message is capped in length here too.
  */
 import type { LogEntry, LogLevel, RequestLogFields } from '../../../shared/admin-dto';
+import { cutIndex } from './cut-text';
 
 export type { LogEntry, LogLevel, RequestLogFields } from '../../../shared/admin-dto';
 
@@ -22,9 +23,7 @@ export const MAX_LOG_MESSAGE_CHARS = 8192;
  */
 export function capLogMessage(message: string): string {
   if (message.length <= MAX_LOG_MESSAGE_CHARS) return message;
-  let end = MAX_LOG_MESSAGE_CHARS;
-  const last = message.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--; // never half a surrogate pair
+  const end = cutIndex(message, MAX_LOG_MESSAGE_CHARS); // never half a surrogate pair
   return `${message.slice(0, end)} … [${message.length - end} more characters cut]`;
 }
 

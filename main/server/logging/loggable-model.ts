@@ -7,6 +7,7 @@
  *
  * Only what is recorded changes: the request itself still goes upstream with the name as sent.
  */
+import { cutIndex } from './cut-text';
 
 /** Longer than any real model id (Gemini's and xAI's are under 64), short enough to keep anywhere. */
 export const MAX_LOGGABLE_MODEL_CHARS = 128;
@@ -27,14 +28,11 @@ const isControl = (code: number): boolean =>
 const REPLACEMENT = '\ufffd';
 const CUT = '…';
 
-const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
-
 export function loggableModel(model: string): string {
   let out = model;
   if (out.length > MAX_LOGGABLE_MODEL_CHARS) {
-    let end = MAX_LOGGABLE_MODEL_CHARS - CUT.length;
     // Never half an emoji: a lone surrogate is not valid UTF-8 in the journal or on the console.
-    if (isHighSurrogate(out.charCodeAt(end - 1))) end--;
+    const end = cutIndex(out, MAX_LOGGABLE_MODEL_CHARS - CUT.length);
     out = out.slice(0, end) + CUT;
   }
   let clean = '';

@@ -4,7 +4,6 @@ import {
   decodeGrokImage,
   imageCount,
   isGrokImageModel,
-  lastUserText,
   parseImagesAnswer,
   revisedPromptOf,
   sniffImageType,
@@ -39,37 +38,6 @@ describe('imageCount', () => {
     [25, 10],
     [Number.POSITIVE_INFINITY, 1],
   ])('n = %s → %i', (n, expected) => expect(imageCount(n)).toBe(expected));
-});
-
-describe('lastUserText', () => {
-  it('takes the last user message, its text parts joined, trimmed', () => {
-    const messages = [
-      { role: 'user', content: 'first' },
-      { role: 'assistant', content: 'ok' },
-      {
-        role: 'user',
-        content: [
-          { type: 'text', text: ' a red cat ' },
-          { type: 'image_url', image_url: { url: 'data:image/png;base64,AA==' } },
-          { type: 'text', text: 'on a mat' },
-        ],
-      },
-      { role: 'assistant', content: 'later' },
-    ];
-    expect(lastUserText(messages)).toBe('a red cat \non a mat');
-  });
-  it('undefined without messages, without a user message, or when the last one has no text', () => {
-    expect(lastUserText(undefined)).toBeUndefined();
-    expect(lastUserText([{ role: 'system', content: 'draw' }])).toBeUndefined();
-    expect(
-      lastUserText([
-        { role: 'user', content: 'x' },
-        { role: 'user', content: '   ' },
-      ]),
-    ).toBeUndefined();
-    expect(lastUserText([{ role: 'user', content: [{ type: 'image_url' }] }])).toBeUndefined();
-    expect(lastUserText([null, 3, { role: 'user', content: 'ok' }])).toBe('ok');
-  });
 });
 
 describe('parseImagesAnswer', () => {

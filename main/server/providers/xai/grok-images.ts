@@ -21,29 +21,6 @@ export function imageCount(n: unknown): number {
   return Math.min(MAX_IMAGES, Math.max(1, Math.floor(n)));
 }
 
-const textOf = (content: unknown): string => {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  const texts: string[] = [];
-  for (const part of content as unknown[]) {
-    const p = part as { type?: unknown; text?: unknown } | null;
-    if (p && typeof p === 'object' && p.type === 'text' && typeof p.text === 'string') texts.push(p.text);
-  }
-  return texts.join('\n');
-};
-
-/** The text of the last user message (its text parts joined), trimmed; undefined when it has none. */
-export function lastUserText(messages: unknown): string | undefined {
-  if (!Array.isArray(messages)) return undefined;
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const m = messages[i] as { role?: unknown; content?: unknown } | null;
-    if (!m || typeof m !== 'object' || m.role !== 'user') continue;
-    const text = textOf(m.content).trim();
-    return text === '' ? undefined : text;
-  }
-  return undefined;
-}
-
 export type ImageResponseFormat = 'url' | 'b64_json';
 
 export interface ImagesRequest {

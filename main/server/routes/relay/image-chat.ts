@@ -16,17 +16,17 @@ import type { GatewayCore } from '../../core';
 import { ApiError, asApiError, toOpenAIError } from '../../errors';
 import { newCompletionId } from '../../ids';
 import { publicOrigin } from '../../images/public-origin';
-import { saveAndLink } from '../../images/save-and-link';
+import { dataUrlOf, saveAndLink } from '../../images/save-and-link';
+import { imageChatChunks, imageChatCompletion, imageReplyContent } from '../../openai/image-chat-reply';
+import { lastUserText } from '../../openai/last-user-text';
 import {
   decodeGrokImage,
   imageCount,
-  lastUserText,
   parseImagesAnswer,
   revisedPromptOf,
   type GrokImage,
   type ImagesRequest,
 } from '../../providers/xai/grok-images';
-import { imageChatChunks, imageChatCompletion, imageReplyContent } from '../../providers/xai/image-reply';
 import { gatewayJsonHeaders } from '../../providers/xai/relay-headers';
 import { relayTarget } from '../../providers/xai/relay-target';
 import { xaiNetworkError } from '../../providers/xai/xai-errors';
@@ -44,13 +44,14 @@ interface ImageContext {
   store: boolean;
 }
 
-const dataUrlOf = (image: { mimeType: string; bytes: Buffer }): string =>
-  `data:${image.mimeType};base64,${image.bytes.toString('base64')}`;
+/** The decoded image inline: a data URL of its bytes. */
+const inlineOf = (image: { mimeType: string; bytes: Buffer }): string =>
+  dataUrlOf({ mimeType: image.mimeType, data: image.bytes.toString('base64') });
 
 async function linkOf(core: GatewayCore, image: GrokImage, ctx: ImageContext): Promise<string | undefined> {
   const decoded = decodeGrokImage(image);
   if (!decoded) return image.url;
-  if (!ctx.store) return dataUrlOf(decoded);
+  if (!ctx.store) return inlineOf(decoded);
   const link = await saveAndLink(
     core,
     decoded,
@@ -58,7 +59,7 @@ async function linkOf(core: GatewayCore, image: GrokImage, ctx: ImageContext): P
     ctx.origin,
     'a Grok image',
   );
-  return link ?? dataUrlOf(decoded);
+  return link ?? inlineOf(decoded);
 }
 
 /** xAI's `{code, error}` message (wire-format §5.6), or the start of whatever it sent. */

@@ -1,10 +1,10 @@
-/** image-reply.ts: the chat reply to a Grok image request, whole and as chunks. */
+/** image-chat-reply.ts: the chat reply made of images (Grok, Imagen), whole and as chunks. */
 import { describe, expect, it } from 'vitest';
 import {
   imageChatChunks,
   imageChatCompletion,
   imageReplyContent,
-} from '../../../main/server/providers/xai/image-reply';
+} from '../../../main/server/openai/image-chat-reply';
 
 const meta = { id: 'chatcmpl-test', created: 1_700_000_000, model: 'grok-2-image-1212' };
 

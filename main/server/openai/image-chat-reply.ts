@@ -1,15 +1,11 @@
 /**
- * The chat reply to a Grok image request (and to an Imagen one, chat/imagen-chat.ts): the revised
- * prompt, then one markdown image per result, as a `chat.completion` or as `chat.completion.chunk`s
- * (wire-format §3.3, §3.4). `images`, when given, also go into `message.images` / `delta.images`, as
- * Gemini image models' chat answers carry them. Pure: the id and the time are passed in.
+ * A chat reply made of images (Grok images on the xAI relay, routes/relay/image-chat.ts; Imagen in a
+ * chat, chat/imagen-chat.ts): the revised prompt, then one markdown image per result, as a
+ * `chat.completion` or as `chat.completion.chunk`s (wire-format §3.3, §3.4). `images`, when given,
+ * also go into `message.images` / `delta.images`, as Gemini image models' chat answers carry them.
+ * Pure: the id and the time are passed in.
  */
-import type {
-  ChatCompletion,
-  ChatCompletionChunk,
-  ChatCompletionUsage,
-  OutImage,
-} from '../../openai/chat-response';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionUsage, OutImage } from './chat-response';
 
 /** Characters that would end a markdown link target early. */
 const markdownUrl = (url: string): string =>
