@@ -38,8 +38,8 @@ export const geminiSettings = {
     secret: true,
     label: { en: 'Outbound proxy', zh: '出站代理' },
     help: {
-      en: "HTTP proxy for the calls to Gemini and xAI where Google is reachable only through one, e.g. http://127.0.0.1:7890 (Clash) or 127.0.0.1:10809 (v2rayN); http://user:password@host:port works (special characters percent-encoded: @ as %40, % as %25). SOCKS is not supported: use your proxy app's HTTP port. direct: never use a proxy (the tray app then ignores the system's proxy setting too). Image URLs in messages are fetched through it too.",
-      zh: '访问 Gemini 与 xAI 时使用的 HTTP 代理，适用于只能通过代理访问 Google 的网络，如 http://127.0.0.1:7890（Clash）或 127.0.0.1:10809（v2rayN）；支持 http://用户名:密码@主机:端口（特殊字符需百分号编码：@ 写作 %40，% 写作 %25）。不支持 SOCKS，请使用代理软件的 HTTP 端口。填 direct 则不使用任何代理（托盘应用也不再理会系统的代理设置）。消息中的图片链接也经由它下载。',
+      en: "HTTP proxy for the calls to Gemini and xAI where Google is reachable only through one, e.g. http://127.0.0.1:7890 (Clash) or 127.0.0.1:10809 (v2rayN); http://user:password@host:port works (special characters percent-encoded: @ as %40, % as %25). SOCKS is not supported: use your proxy app's HTTP port. direct: never use a proxy (the tray app then ignores the system's proxy setting too). Image URLs in messages go through it when REMOTE_FETCH_VIA_PROXY is on (the tray app's default).",
+      zh: '访问 Gemini 与 xAI 时使用的 HTTP 代理，适用于只能通过代理访问 Google 的网络，如 http://127.0.0.1:7890（Clash）或 127.0.0.1:10809（v2rayN）；支持 http://用户名:密码@主机:端口（特殊字符需百分号编码：@ 写作 %40，% 写作 %25）。不支持 SOCKS，请使用代理软件的 HTTP 端口。填 direct 则不使用任何代理（托盘应用也不再理会系统的代理设置）。开启 REMOTE_FETCH_VIA_PROXY 时（托盘应用默认开启）消息中的图片链接也经由它下载。',
     },
     // The tray app follows the system proxy Clash or v2rayN set (main/electron/system-proxy.ts); a
     // server follows only what it is configured with.
@@ -208,6 +208,21 @@ export const geminiSettings = {
     help: {
       en: 'Image URLs in chats are fetched only from public addresses; list host names or IPs of your intranet that may be fetched too.',
       zh: '对话中的图片链接只从公网地址抓取；在此列出允许抓取的内网主机名或 IP。',
+    },
+  }),
+  remoteFetchViaProxy: spec({
+    env: 'REMOTE_FETCH_VIA_PROXY',
+    group: 'gemini',
+    envFormat: 'boolean',
+    schema: z.boolean(),
+    // On by default only in the tray app, whose only caller is its owner: a proxy resolves names
+    // itself, so a name that rebinds between the check and the proxy's lookup can reach what the
+    // proxy can reach — a risk on a server that hands out access keys.
+    default: { headless: false, tray: true },
+    label: { en: 'Fetch image URLs through the proxy', zh: '图片链接经代理下载' },
+    help: {
+      en: "Fetch image URLs in chats through the outbound proxy (OUTBOUND_PROXY, or the tray app's system proxy), for image hosts that are blocked like Google. Hosts are still checked to be public first, on this machine's DNS; the proxy then resolves the name itself. Allow-listed hosts are always fetched directly.",
+      zh: '对话中的图片链接经出站代理（OUTBOUND_PROXY 或托盘应用的系统代理）下载，适用于与 Google 一样被屏蔽的图片站点。仍先用本机 DNS 检查主机为公网地址，之后由代理自行解析。白名单中的主机始终直连。',
     },
   }),
   remoteImageMaxMb: spec({

@@ -6,6 +6,7 @@
  * gateway's own DNS; a proxy that cannot reach the host is a clear 400.
  */
 import { BadRequestError } from 'openai';
+import { settingsDefaults } from '../../shared/settings-schema';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ResolvedAddress } from '../../main/server/net/ssrf-guard';
 import { DEFAULT_FAKE_KEY, makePng, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
@@ -19,10 +20,13 @@ const PNG = makePng(4);
 const BLOCKED_HOST = 'cdn.blocked.example';
 /** An intranet name: private on the gateway's DNS. */
 const INTRANET_HOST = 'wiki.corp.example';
+/** The owner's intranet image host, allow-listed: on the gateway's DNS it is this machine. */
+const OWN_IMAGE_HOST = 'img.corp.example';
 
 const DNS: Record<string, ResolvedAddress[]> = {
   [BLOCKED_HOST]: [{ address: '93.184.216.34', family: 4 }],
   [INTRANET_HOST]: [{ address: '10.1.2.3', family: 4 }],
+  [OWN_IMAGE_HOST]: [{ address: '127.0.0.1', family: 4 }],
 };
 
 let fake: FakeGemini;
@@ -61,7 +65,7 @@ beforeEach(() => {
   proxy.tunnels.length = 0;
   proxy.refuseWith(undefined);
   systemRoute = '';
-  gw.settings.update({ outboundProxy: proxy.url, remoteFetchAllowedHosts: [] });
+  gw.settings.update({ outboundProxy: proxy.url, remoteFetchAllowedHosts: [], remoteFetchViaProxy: true });
 });
 
 const imageAt = (host: string) => `http://${host}:${new URL(images.url).port}/cat.png`;
@@ -119,6 +123,22 @@ describe('image URLs through OUTBOUND_PROXY', () => {
     const res = await chatWithImage(imageAt(BLOCKED_HOST));
     expect(res.choices[0]?.message.content).toBe('Echo: What is this?');
     expect(imageTunnels()).toHaveLength(1);
+  });
+
+  it('off by default on a server (REMOTE_FETCH_VIA_PROXY): the fetch is direct, the proxy sees nothing', async () => {
+    expect(settingsDefaults('headless').remoteFetchViaProxy).toBe(false);
+    expect(settingsDefaults('tray').remoteFetchViaProxy).toBe(true);
+    gw.settings.update({ remoteFetchViaProxy: false, remoteFetchAllowedHosts: ['127.0.0.1'] });
+    const res = await chatWithImage(`${images.url}/cat.png`);
+    expect(res.choices[0]?.message.content).toBe('Echo: What is this?');
+    expect(proxy.tunnels).toEqual([]);
+  });
+
+  it('an allow-listed intranet host is fetched directly even with the proxy on: the proxy may not reach it', async () => {
+    gw.settings.update({ remoteFetchAllowedHosts: [OWN_IMAGE_HOST] });
+    const res = await chatWithImage(imageAt(OWN_IMAGE_HOST));
+    expect(res.choices[0]?.message.content).toBe('Echo: What is this?');
+    expect(proxy.tunnels).toEqual([]);
   });
 
   it('without a proxy (OUTBOUND_PROXY=direct) the fetch is direct: the proxy sees nothing', async () => {

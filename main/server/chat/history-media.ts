@@ -42,7 +42,8 @@ export async function fetchHistoryMedia(
     maxBytes: Math.round(s.remoteImageMaxMb * 1024 * 1024),
     timeoutMs: s.remoteFetchTimeoutSeconds * 1000,
     ...(core.remoteLookup ? { lookup: core.remoteLookup } : {}),
-    proxy: core.remoteFetchProxy(),
+    // Public image hosts through Gemini's proxy only when asked (REMOTE_FETCH_VIA_PROXY).
+    proxy: s.remoteFetchViaProxy ? core.remoteFetchProxy() : '',
   };
   const media = new Map<string, RemoteMedia>();
   await Promise.all(

@@ -8,17 +8,19 @@
  * instead of connecting by IP: the `Host` header, TLS SNI and certificate checks then stay exactly
  * what they would be for a normal request, with nothing to hand-craft.
  *
- * Through a proxy (the one Gemini is reached through: where Google is blocked, so are many image
- * hosts) every hop is still vetted here first, but the connection is a CONNECT tunnel to the host
- * name, which the proxy resolves itself: it cannot be pinned to the vetted addresses. Connecting to
- * them by IP instead would fail exactly where a proxy is needed, since the local DNS answers for
- * blocked hosts are poisoned. The proxy is the owner's own; the README says what that leaves open.
+ * Through a proxy (REMOTE_FETCH_VIA_PROXY: the one Gemini is reached through, for image hosts
+ * blocked like Google) every hop is still vetted here first, but the connection is a CONNECT tunnel
+ * to the host name, which the proxy resolves itself: it cannot be pinned to the vetted addresses.
+ * Connecting to them by IP instead would fail exactly where a proxy is needed, since the local DNS
+ * answers for blocked hosts are poisoned. That is why it is the tray's default and not a server's
+ * (see the setting). A hop to an allow-listed or intranet host is always direct and pinned: the
+ * proxy may not reach the owner's network at all.
  */
 import { Agent, ProxyAgent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { ApiError } from '../errors';
 import { describeProxy, proxyUri } from '../upstream/upstream-dispatcher';
-import { defaultLookup, normalizeHost, pinnedLookup, vetHost } from './ssrf-guard';
+import { defaultLookup, isPublicAddress, normalizeHost, pinnedLookup, vetHost } from './ssrf-guard';
 import type { HostLookup, RemoteFetchOptions, ResolvedAddress } from './ssrf-guard';
 
 export type { RemoteFetchOptions } from './ssrf-guard';
@@ -140,12 +142,24 @@ const proxiedAgent = (uri: string, timeoutMs: number): Dispatcher =>
 interface FetchState {
   /** Host of the hop in progress, so a timeout names the host that was slow. */
   host: string;
+  /** The proxy the hop in progress goes through (masked), for the error's wording. */
+  via: string | undefined;
 }
+
+interface Dispatchers {
+  direct: Dispatcher;
+  /** Present when public hosts are fetched through the proxy; `uri` for the wording. */
+  proxied?: { dispatcher: Dispatcher; uri: string };
+}
+
+/** Allow-listed or intranet (an allow-listed address): the owner's own network, never via the proxy. */
+const isOwnNetwork = (host: string, addresses: readonly ResolvedAddress[], allowed: ReadonlySet<string>) =>
+  allowed.has(normalizeHost(host)) || addresses.some((a) => !isPublicAddress(a.address));
 
 async function followRedirects(
   startUrl: URL,
   options: RemoteFetchOptions,
-  agent: Dispatcher,
+  dispatchers: Dispatchers,
   vetted: Map<string, ResolvedAddress[]>,
   signal: AbortSignal,
   state: FetchState,
@@ -162,10 +176,12 @@ async function followRedirects(
     const verdict = await vetHost(host, allowed, lookup);
     if (!verdict.ok) throw refuse(host, verdict.reason, verdict.cause);
     vetted.set(normalizeHost(host), verdict.addresses);
+    const proxied = isOwnNetwork(host, verdict.addresses, allowed) ? undefined : dispatchers.proxied;
+    state.via = proxied && describeProxy(proxied.uri);
 
     const response = await request(url, {
       method: 'GET',
-      dispatcher: agent,
+      dispatcher: proxied?.dispatcher ?? dispatchers.direct,
       signal,
       headers: { accept: 'image/*', 'user-agent': 'Gemgate' },
     });
@@ -223,14 +239,17 @@ export async function fetchRemoteImage(
 
   const vetted = new Map<string, ResolvedAddress[]>();
   const proxy = proxyUri(options.proxy ?? '');
-  let agent: Dispatcher;
+  let proxied: Dispatchers['proxied'];
   try {
-    agent =
-      proxy === undefined ? pinnedAgent(vetted, options.timeoutMs) : proxiedAgent(proxy, options.timeoutMs);
+    if (proxy !== undefined) proxied = { dispatcher: proxiedAgent(proxy, options.timeoutMs), uri: proxy };
   } catch (cause) {
     // A proxy value the settings let through but undici cannot use (upstream-dispatcher.ts).
     throw refuse(startUrl.hostname, `the proxy ${describeProxy(proxy ?? '')} cannot be used`, cause);
   }
+  const dispatchers: Dispatchers = {
+    direct: pinnedAgent(vetted, options.timeoutMs),
+    ...(proxied ? { proxied } : {}),
+  };
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -240,17 +259,17 @@ export async function fetchRemoteImage(
   const onCallerAbort = () => controller.abort();
   if (signal?.aborted) controller.abort();
   signal?.addEventListener('abort', onCallerAbort, { once: true });
-  const state: FetchState = { host: startUrl.hostname };
+  const state: FetchState = { host: startUrl.hostname, via: undefined };
 
   try {
-    return await followRedirects(startUrl, options, agent, vetted, controller.signal, state);
+    return await followRedirects(startUrl, options, dispatchers, vetted, controller.signal, state);
   } catch (err) {
     // Whatever surfaced after an abort (undici's AbortError, a failed DNS race) is reported as the abort.
     if (timedOut) throw refuse(state.host, `timed out after ${formatSeconds(options.timeoutMs)}`, err);
     if (signal?.aborted) throw refuse(state.host, 'the request was cancelled', err);
     if (err instanceof ApiError) throw err;
     const code = (err as { code?: unknown } | null)?.code;
-    const via = proxy === undefined ? '' : ` through the proxy ${describeProxy(proxy)}`;
+    const via = state.via === undefined ? '' : ` through the proxy ${state.via}`;
     throw refuse(
       state.host,
       `could not be fetched${via}${typeof code === 'string' ? ` (${code})` : ''}`,
@@ -259,7 +278,9 @@ export async function fetchRemoteImage(
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onCallerAbort);
-    // Each fetch has its own agent (its lookup is pinned to this fetch's vetted hosts): free its sockets.
-    await agent.destroy().catch(() => undefined);
+    // Each fetch has its own agents (the direct one pinned to this fetch's vetted hosts): free their sockets.
+    await Promise.all(
+      [dispatchers.direct, dispatchers.proxied?.dispatcher].map((d) => d?.destroy().catch(() => undefined)),
+    );
   }
 }
