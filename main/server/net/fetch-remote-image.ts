@@ -279,8 +279,9 @@ export async function fetchRemoteImage(
     clearTimeout(timer);
     signal?.removeEventListener('abort', onCallerAbort);
     // Each fetch has its own agents (the direct one pinned to this fetch's vetted hosts): free their sockets.
-    await Promise.all(
-      [dispatchers.direct, dispatchers.proxied?.dispatcher].map((d) => d?.destroy().catch(() => undefined)),
-    );
+    const agents = dispatchers.proxied
+      ? [dispatchers.direct, dispatchers.proxied.dispatcher]
+      : [dispatchers.direct];
+    await Promise.all(agents.map((agent) => agent.destroy().catch(() => undefined)));
   }
 }
