@@ -81,7 +81,7 @@ export async function prepareChat(
   });
   const body = serializeGeminiRequest(gemini, cut);
   if (cut && anyPieceMentionsToken(body)) throw new TokenOutsideInlineData();
-  const enforced = () => capabilitiesOf(model.upstream, listedModel).thinking.kind === 'level';
+  const enforced = () => capabilitiesOf(model.upstream, listedModel).enforcesThoughtSignatures;
   const withoutSignatures = replaysSignatures(gemini.contents)
     ? () => serializeGeminiRequest(withoutReplayedSignatures(gemini, enforced()), cut)
     : undefined;

@@ -18,11 +18,18 @@ export function withSignatureFallback<T>(
   const resend = prepared.withoutSignatures;
   // Most requests replay no signature: the attempt as it is, without a wrapper on the hot path.
   if (resend === undefined) return attempt(prepared.body);
-  return attempt(prepared.body).catch((err: unknown) => {
-    if (!(err instanceof ApiError) || !isSignatureRejection(err) || !canRetry()) throw err;
-    core.log.warn(
-      `Gemini refused the thought signatures replayed in a ${prepared.model.upstream} conversation (${err.message.slice(0, 200)}); sent again without them.`,
-    );
-    return attempt(resend());
-  });
+  return attempt(prepared.body).then(
+    (value) => {
+      // Accepted: the resend will not be needed, and it holds the whole Gemini request (images too).
+      prepared.withoutSignatures = undefined;
+      return value;
+    },
+    (err: unknown) => {
+      if (!(err instanceof ApiError) || !isSignatureRejection(err) || !canRetry()) throw err;
+      core.log.warn(
+        `Gemini refused the thought signatures replayed in a ${prepared.model.upstream} conversation (${err.message.slice(0, 200)}); sent again without them.`,
+      );
+      return attempt(resend());
+    },
+  );
 }

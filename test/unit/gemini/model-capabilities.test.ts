@@ -24,12 +24,14 @@ const caps = (
   systemInstruction: true,
   penalties: false,
   jsonModeBesideFunctions: false,
+  enforcesThoughtSignatures: false,
   ...over,
 });
 /** 1.5 and 2.0 text models are the only ones that accept presence / frequency penalties. */
 const takesPenalties = { penalties: true };
 const gemini3 = (levels: string[], over: Partial<ModelCapabilities> = {}) =>
   caps({ kind: 'level', levels } as ModelCapabilities['thinking'], {
+    enforcesThoughtSignatures: true,
     multipleCandidates: false,
     jsonModeBesideFunctions: true,
     ...over,
@@ -53,7 +55,10 @@ describe('capabilitiesOf', () => {
     ['gemini-3.1-pro-preview', gemini3(['LOW', 'MEDIUM', 'HIGH'])],
     ['gemini-3.1-flash-lite-preview', gemini3(['MINIMAL', 'LOW', 'MEDIUM', 'HIGH'])],
     ['gemini-3-pro-image-preview', gemini3(['LOW', 'HIGH'], image)],
-    ['nano-banana-pro-preview', caps({ kind: 'level', levels: ['LOW', 'HIGH'] }, image)],
+    [
+      'nano-banana-pro-preview',
+      caps({ kind: 'level', levels: ['LOW', 'HIGH'] }, { ...image, enforcesThoughtSignatures: true }),
+    ],
     ['gemini-2.5-flash-image', caps(NONE, image)],
     ['gemini-2.5-flash-image-preview', caps(NONE, image)],
     ['gemini-2.0-flash', caps(NONE, takesPenalties)],

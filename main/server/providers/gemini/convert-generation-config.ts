@@ -115,14 +115,15 @@ function maxOutputTokens(
   thinking: GeminiGenerationConfig['thinkingConfig'],
   inputs: GenerationConfigInputs,
 ): number | undefined {
-  if (req.max_completion_tokens !== undefined) return req.max_completion_tokens;
+  if (req.max_completion_tokens !== undefined) return Math.min(req.max_completion_tokens, INT32_MAX);
   const answer = req.max_tokens;
   if (answer === undefined) return undefined;
   const headroom = thinkingHeadroom(thinking, inputs.caps);
-  if (headroom === 0) return answer;
-  const total = Math.min(answer + headroom, INT32_MAX);
+  const total = answer + headroom;
   const limit = inputs.outputTokenLimit;
-  return limit === undefined ? total : Math.max(answer, Math.min(total, limit));
+  const wanted = headroom === 0 || limit === undefined ? total : Math.max(answer, Math.min(total, limit));
+  // Clients send 2^32-1 or more for "no limit"; Gemini refuses anything past int32.
+  return Math.min(wanted, INT32_MAX);
 }
 
 /**

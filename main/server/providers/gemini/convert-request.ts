@@ -70,8 +70,7 @@ export function toGeminiRequest(
   const { contents, systemInstruction } = convertMessages(req.messages, {
     remoteMedia: ctx.remoteMedia,
     lookupToolCall: ctx.lookupToolCall,
-    // Gemini 3 (the level-thinking family) is the one that enforces signatures.
-    enforcesThoughtSignatures: caps.thinking.kind === 'level',
+    enforcesThoughtSignatures: caps.enforcesThoughtSignatures,
     resubmitImagesOf: resubmittedMessages(req.messages, ctx.historyImages ?? 'all'),
   });
   const { tools, toolConfig } = convertTools(req.tools, req.tool_choice);

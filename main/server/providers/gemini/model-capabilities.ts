@@ -30,6 +30,11 @@ export interface ModelCapabilities {
    * unsupported" (json-mode-beside-functions.ts).
    */
   jsonModeBesideFunctions: boolean;
+  /**
+   * Function calls of the current turn must carry their thought signature (wire-format §1.5.5):
+   * Gemini 3, the level-thinking family.
+   */
+  enforcesThoughtSignatures: boolean;
 }
 
 /** Lowest to highest; level lists below are always written in this order. */
@@ -111,13 +116,15 @@ const thinkingOf = (id: string, listed?: GeminiModel): ThinkingCapability => {
 export function capabilitiesOf(modelId: string, listed?: GeminiModel): ModelCapabilities {
   const id = normaliseId(modelId);
   const imageOutput = matchesAny(IMAGE_OUTPUT_PATTERNS, id);
+  const thinking = thinkingOf(id, listed);
   return {
-    thinking: thinkingOf(id, listed),
+    thinking,
     multipleCandidates: !imageOutput && !matchesAny(GEMINI_3_ON_PATTERNS, id),
     imageOutput,
     systemInstruction: !matchesAny(NO_SYSTEM_INSTRUCTION_PATTERNS, id),
     penalties: !imageOutput && matchesAny(PENALTY_PATTERNS, id) && !matchesAny(NO_PENALTY_PATTERNS, id),
     jsonModeBesideFunctions: matchesAny(GEMINI_3_ON_PATTERNS, id),
+    enforcesThoughtSignatures: thinking.kind === 'level',
   };
 }
 
