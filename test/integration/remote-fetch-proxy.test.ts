@@ -20,6 +20,8 @@ const PNG = makePng(4);
 const BLOCKED_HOST = 'cdn.blocked.example';
 /** An intranet name: private on the gateway's DNS. */
 const INTRANET_HOST = 'wiki.corp.example';
+/** A host the gateway's DNS answers from Clash's fake-IP range (its TUN / fake-ip mode). */
+const FAKE_IP_HOST = 'cdn.fakeip.example';
 /** The owner's intranet image host, allow-listed: on the gateway's DNS it is this machine. */
 const OWN_IMAGE_HOST = 'img.corp.example';
 
@@ -27,6 +29,7 @@ const DNS: Record<string, ResolvedAddress[]> = {
   [BLOCKED_HOST]: [{ address: '93.184.216.34', family: 4 }],
   [INTRANET_HOST]: [{ address: '10.1.2.3', family: 4 }],
   [OWN_IMAGE_HOST]: [{ address: '127.0.0.1', family: 4 }],
+  [FAKE_IP_HOST]: [{ address: '198.18.0.7', family: 4 }],
 };
 
 let fake: FakeGemini;
@@ -42,6 +45,7 @@ beforeAll(async () => {
   images = await startImageServer({ '/cat.png': { contentType: 'image/png', bytes: PNG } });
   proxy.resolveAs(BLOCKED_HOST, '127.0.0.1');
   proxy.resolveAs(INTRANET_HOST, '127.0.0.1');
+  proxy.resolveAs(FAKE_IP_HOST, '127.0.0.1');
   gw = await startGateway({
     upstreamUrl: fake.url,
     keys: [DEFAULT_FAKE_KEY],
@@ -123,6 +127,17 @@ describe('image URLs through OUTBOUND_PROXY', () => {
     const res = await chatWithImage(imageAt(BLOCKED_HOST));
     expect(res.choices[0]?.message.content).toBe('Echo: What is this?');
     expect(imageTunnels()).toHaveLength(1);
+  });
+
+  it('a name the local DNS answers with a fake IP (Clash fake-ip mode) goes to the proxy, which resolves it', async () => {
+    const res = await chatWithImage(imageAt(FAKE_IP_HOST));
+    expect(res.choices[0]?.message.content).toBe('Echo: What is this?');
+    expect(proxy.tunnels.map((t) => t.target)).toEqual([`${FAKE_IP_HOST}:${new URL(images.url).port}`]);
+
+    gw.settings.update({ remoteFetchViaProxy: false });
+    const err = await chatWithImage(imageAt(FAKE_IP_HOST)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect((err as BadRequestError).message).toContain('resolves to a private address');
   });
 
   it('off by default on a server (REMOTE_FETCH_VIA_PROXY): the fetch is direct, the proxy sees nothing', async () => {

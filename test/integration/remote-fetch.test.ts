@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../main/server/errors';
 import { fetchRemoteImage } from '../../main/server/net/fetch-remote-image';
 import type { RemoteFetchOptions } from '../../main/server/net/fetch-remote-image';
-import { isPublicAddress } from '../../main/server/net/ssrf-guard';
+import { isFakeIpAddress, isPublicAddress } from '../../main/server/net/ssrf-guard';
 
 // A 1x1 PNG; its exact bytes must come back base64-encoded.
 const PNG = Buffer.from(
@@ -183,7 +183,43 @@ describe('isPublicAddress', () => {
   });
 });
 
+describe('isFakeIpAddress', () => {
+  it.each([
+    ['198.18.0.1', true],
+    ['198.19.255.254', true],
+    ['::ffff:198.18.0.7', true],
+    ['198.17.255.255', false],
+    ['198.20.0.1', false],
+    ['10.0.0.1', false],
+    ['8.8.8.8', false],
+    ['not-an-ip', false],
+  ])('%s → %s', (ip, expected) => {
+    expect(isFakeIpAddress(ip)).toBe(expected);
+  });
+});
+
 describe('fetchRemoteImage', () => {
+  it('a name in a proxy app’s fake-IP range: refused, unless the owner lets the proxy app resolve names', async () => {
+    const fakeIp = { ...allowLoopback, allowedHosts: [], lookup: lookupTo('198.18.0.7') };
+    const err = await refusal(fetchRemoteImage('https://images.example.com/cat.png', fakeIp));
+    expect(err.message).toMatch(/resolves to a private address/);
+    // Accepted: the connection then goes to the fake IP, which here nothing answers (no TUN), so it
+    // fails on connecting — not on the check.
+    const connecting = await refusal(
+      fetchRemoteImage('http://images.example.com:9/cat.png', {
+        ...fakeIp,
+        acceptFakeIps: true,
+        timeoutMs: 300,
+      }),
+    );
+    expect(connecting.message).not.toMatch(/private address/);
+    // An IP literal in that range is never a name a proxy app resolved.
+    const literal = await refusal(
+      fetchRemoteImage('http://198.18.0.7/cat.png', { ...fakeIp, acceptFakeIps: true }),
+    );
+    expect(literal.message).toMatch(/private or reserved address/);
+  });
+
   it('refuses loopback when it is not allow-listed, without connecting', async () => {
     const before = hits.length;
     const err = await refusal(fetchRemoteImage(`${base}/image.png`, { ...allowLoopback, allowedHosts: [] }));

@@ -42,8 +42,10 @@ export async function fetchHistoryMedia(
     maxBytes: Math.round(s.remoteImageMaxMb * 1024 * 1024),
     timeoutMs: s.remoteFetchTimeoutSeconds * 1000,
     ...(core.remoteLookup ? { lookup: core.remoteLookup } : {}),
-    // Public image hosts through Gemini's proxy only when asked (REMOTE_FETCH_VIA_PROXY).
+    // Public image hosts through Gemini's proxy only when asked (REMOTE_FETCH_VIA_PROXY), and then
+    // a proxy app's fake IPs (its TUN mode) are its to resolve too.
     proxy: s.remoteFetchViaProxy ? core.remoteFetchProxy() : '',
+    acceptFakeIps: s.remoteFetchViaProxy,
   };
   const media = new Map<string, RemoteMedia>();
   await Promise.all(

@@ -20,7 +20,14 @@ import { Agent, ProxyAgent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { ApiError } from '../errors';
 import { describeProxy, proxyUri } from '../upstream/upstream-dispatcher';
-import { defaultLookup, isPublicAddress, normalizeHost, pinnedLookup, vetHost } from './ssrf-guard';
+import {
+  defaultLookup,
+  isFakeIpAddress,
+  isPublicAddress,
+  normalizeHost,
+  pinnedLookup,
+  vetHost,
+} from './ssrf-guard';
 import type { HostLookup, RemoteFetchOptions, ResolvedAddress } from './ssrf-guard';
 
 export type { RemoteFetchOptions } from './ssrf-guard';
@@ -152,9 +159,14 @@ interface Dispatchers {
   proxied?: { dispatcher: Dispatcher; uri: string };
 }
 
-/** Allow-listed or intranet (an allow-listed address): the owner's own network, never via the proxy. */
+/**
+ * Allow-listed or intranet (an allow-listed address): the owner's own network, never via the proxy.
+ * A fake IP is not: with a proxy the proxy app resolves the name; without one its TUN takes the
+ * connection to the fake IP.
+ */
 const isOwnNetwork = (host: string, addresses: readonly ResolvedAddress[], allowed: ReadonlySet<string>) =>
-  allowed.has(normalizeHost(host)) || addresses.some((a) => !isPublicAddress(a.address));
+  allowed.has(normalizeHost(host)) ||
+  addresses.some((a) => !isPublicAddress(a.address) && !isFakeIpAddress(a.address));
 
 async function followRedirects(
   startUrl: URL,
@@ -173,7 +185,7 @@ async function followRedirects(
     checkUrl(url);
     const host = url.hostname;
     state.host = host;
-    const verdict = await vetHost(host, allowed, lookup);
+    const verdict = await vetHost(host, allowed, lookup, options.acceptFakeIps === true);
     if (!verdict.ok) throw refuse(host, verdict.reason, verdict.cause);
     vetted.set(normalizeHost(host), verdict.addresses);
     const proxied = isOwnNetwork(host, verdict.addresses, allowed) ? undefined : dispatchers.proxied;

@@ -29,6 +29,24 @@ export interface RemoteFetchOptions {
    * for a direct connection. Image hosts blocked where Google is blocked need it too.
    */
   proxy?: string;
+  /**
+   * Take host names that resolve into the fake-IP range of proxy apps (see `isFakeIpAddress`): the
+   * owner lets the proxy app resolve names (REMOTE_FETCH_VIA_PROXY).
+   */
+  acceptFakeIps?: boolean;
+}
+
+/**
+ * 198.18.0.0/15, reserved for benchmarking and never routed on the internet, is where Clash, Mihomo
+ * and sing-box hand out fake IPs in their TUN / fake-ip mode: every name resolves there, and the app
+ * connects to the real host by name. Such an answer says nothing about where the host is; the proxy
+ * app decides, as it would for a proxied fetch.
+ */
+export function isFakeIpAddress(ip: string): boolean {
+  const bare = unbracket(ip);
+  if (!ipaddr.isValid(bare)) return false;
+  const address = ipaddr.process(bare);
+  return address.kind() === 'ipv4' && address.match(ipaddr.IPv4.parse('198.18.0.0'), 15);
 }
 
 /**
@@ -72,6 +90,7 @@ export async function vetHost(
   hostname: string,
   allowedHosts: ReadonlySet<string>,
   lookup: HostLookup,
+  acceptFakeIps = false,
 ): Promise<HostVerdict> {
   const host = normalizeHost(hostname);
   if (isIpLiteral(host)) {
@@ -95,9 +114,10 @@ export async function vetHost(
   if (addresses.length === 0) return { ok: false, reason: 'could not be resolved (no addresses)' };
   if (allowedHosts.has(host)) return { ok: true, addresses };
   for (const { address } of addresses) {
-    if (!isPublicAddress(address) && !allowedHosts.has(normalizeHost(address))) {
-      return { ok: false, reason: 'resolves to a private address' };
-    }
+    if (isPublicAddress(address) || allowedHosts.has(normalizeHost(address))) continue;
+    // A name (never an IP literal, above) answered from a proxy app's fake-IP range.
+    if (acceptFakeIps && isFakeIpAddress(address)) continue;
+    return { ok: false, reason: 'resolves to a private address' };
   }
   return { ok: true, addresses };
 }
