@@ -8,7 +8,9 @@
  * the per-IP daily limit would treat everyone alike, and an `auth <password>` from one caller would
  * let in all of them. The Python proxy always read X-Forwarded-For, so its users set nothing; on
  * Spaces, trusting internal hops is what keeps their deployments working as before. Spaces sets
- * SPACE_ID in every Space's environment.
+ * SPACE_ID in every Space's environment, and SPACE_HOST to the Space's own host name: HOST_URL
+ * defaults to it, so image links are absolute and the web admin knows the name it is reached by
+ * (its DNS rebinding guard answers only to known names on connections from internal addresses).
  */
 export interface PlatformDefaults {
   env: Record<string, string | undefined>;
@@ -16,13 +18,24 @@ export interface PlatformDefaults {
   notes: string[];
 }
 
+const isSet = (value: string | undefined): boolean => Boolean(value?.trim());
+
 export function withPlatformDefaults(env: Readonly<Record<string, string | undefined>>): PlatformDefaults {
-  const onSpaces = Boolean(env.SPACE_ID?.trim());
-  if (!onSpaces || env.TRUST_PROXY?.trim()) return { env: { ...env }, notes: [] };
-  return {
-    env: { ...env, TRUST_PROXY: 'true' },
-    notes: [
+  const out = { ...env };
+  const notes: string[] = [];
+  if (!isSet(env.SPACE_ID)) return { env: out, notes };
+  if (!isSet(env.TRUST_PROXY)) {
+    out.TRUST_PROXY = 'true';
+    notes.push(
       'Running on Hugging Face Spaces: TRUST_PROXY defaults to true, so client IPs come from the X-Forwarded-For header Spaces sets (set TRUST_PROXY to override).',
-    ],
-  };
+    );
+  }
+  const spaceHost = env.SPACE_HOST?.trim();
+  if (!isSet(env.HOST_URL) && spaceHost && /^[a-z0-9.-]+$/i.test(spaceHost)) {
+    out.HOST_URL = `https://${spaceHost}`;
+    notes.push(
+      `Running on Hugging Face Spaces: HOST_URL defaults to https://${spaceHost} (SPACE_HOST), for image links and the web admin (set HOST_URL to override).`,
+    );
+  }
+  return { env: out, notes };
 }

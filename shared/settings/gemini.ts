@@ -221,8 +221,8 @@ export const geminiSettings = {
     default: { headless: false, tray: true },
     label: { en: 'Fetch image URLs through the proxy', zh: '图片链接经代理下载' },
     help: {
-      en: "Fetch image URLs in chats through the outbound proxy (OUTBOUND_PROXY, or the tray app's system proxy), for image hosts that are blocked like Google. Hosts are still checked to be public first, on this machine's DNS (an answer from a proxy app's fake-IP range, 198.18.0.0/15 in Clash's TUN / fake-ip mode, is then accepted: the proxy app resolves the name); the proxy then resolves the name itself. Allow-listed hosts are always fetched directly.",
-      zh: '对话中的图片链接经出站代理（OUTBOUND_PROXY 或托盘应用的系统代理）下载，适用于与 Google 一样被屏蔽的图片站点。仍先用本机 DNS 检查主机为公网地址（此时也接受代理软件的 fake-IP 地址段 198.18.0.0/15，即 Clash 的 TUN / fake-ip 模式，由代理软件解析域名），之后由代理自行解析。白名单中的主机始终直连。',
+      en: "Fetch the image URLs of the owner's own requests (the password, or an address `auth` proved) through the outbound proxy (OUTBOUND_PROXY, or the tray app's system proxy), for image hosts blocked like Google; a proxy app's fake-IP answers (198.18.0.0/15, Clash's TUN / fake-ip mode) are then accepted. The proxy resolves names itself, so the public-address check cannot see where such a fetch lands. Access-key holders' images are always fetched directly, as are allow-listed hosts.",
+      zh: '网关所有者自己的请求（使用密码，或经 auth 命令验证的地址）中的图片链接经出站代理（OUTBOUND_PROXY 或托盘应用的系统代理）下载，适用于与 Google 一样被屏蔽的图片站点；此时也接受代理软件的 fake-IP 地址（198.18.0.0/15，Clash 的 TUN / fake-ip 模式）。代理会自行解析域名，因此公网地址检查无法得知实际连接到哪里。访问密钥用户的图片以及白名单中的主机始终直连。',
     },
   }),
   remoteImageMaxMb: spec({

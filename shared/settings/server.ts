@@ -48,8 +48,8 @@ export const serverSettings = {
     default: '',
     label: { en: 'Public base URL', zh: '公开访问地址' },
     help: {
-      en: 'Public origin used to build absolute links (e.g. https://your-space.hf.space). Empty: derived from each request.',
-      zh: '用于生成绝对链接的公开地址（如 https://your-space.hf.space）。留空则根据请求推断。',
+      en: "Public origin used to build absolute links (e.g. https://your-space.hf.space), and the name the web admin answers to behind a proxy. Empty: derived from each request (on Hugging Face Spaces: the Space's own address).",
+      zh: '用于生成绝对链接的公开地址（如 https://your-space.hf.space），也是网页管理在代理之后响应的名称。留空则根据请求推断（在 Hugging Face Spaces 上为该 Space 的地址）。',
     },
   }),
   trustProxy: spec({

@@ -171,7 +171,7 @@ describe('the cut itself', () => {
       gw.core,
       chat,
       'http://gw',
-      new AbortController().signal,
+      { signal: new AbortController().signal, owner: true },
       cut.payloads,
     );
     return { cut, prepared };

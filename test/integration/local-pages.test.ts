@@ -2,8 +2,7 @@
  * Web pages the user visits, over real sockets from 127.0.0.1 (access/local-names.ts):
  * - DNS rebinding: a connection from this computer or its network whose Host names another site is
  *   refused by the web admin (its password defaults to "123" and it reveals the keys), with a clear
- *   403; this computer's names, HOST_URL's host and a trusted non-loopback proxy's requests pass;
- *   public peers and the API are not guarded.
+ *   403; this computer's names and HOST_URL's host pass; public peers are not guarded.
  * - Address-based access (WHITELIST_IPS, the auth command) does not extend to a page on another
  *   site (an `Origin` that is not this computer's): it must send a credential like anyone else.
  */
@@ -129,9 +128,10 @@ describe('DNS rebinding: the web admin over a loopback connection', () => {
     expect((await injectLogin('::ffff:192.168.1.23', 'evil.example')).statusCode).toBe(403);
   });
 
-  it('a proxy TRUST_PROXY trusts on another address answers for the names it serves (a platform’s ingress)', async () => {
+  it('behind a platform’s proxy (an internal peer, trusted or not) the platform’s name is HOST_URL’s', async () => {
+    gw.settings.update({ trustProxy: 'true' });
     expect((await injectLogin('10.0.0.2', 'my-space.hf.space')).statusCode).toBe(403);
-    gw.settings.update({ trustProxy: '10.0.0.0/8' });
+    gw.settings.update({ hostUrl: 'https://my-space.hf.space' });
     expect((await injectLogin('10.0.0.2', 'my-space.hf.space')).statusCode).toBe(200);
   });
 
@@ -193,6 +193,14 @@ describe('address-based access and pages on other sites', () => {
     expect((await send('/v1/models', { origin: 'http://[2001:db8::1]:8080' })).status).toBe(401);
     expect((await send('/v1/models', { origin: 'http://10.0.0.8:3000' })).status).toBe(200);
     expect((await send('/v1/models', { origin: 'http://[::1]:3000' })).status).toBe(200);
+  });
+
+  it('a page that rebound its domain here sends no Origin on a same-origin GET: its Host gives it away', async () => {
+    gw.settings.update({ whitelistIps: ['127.0.0.1'] });
+    const rebound = await send('/v1/models', { host: `evil.example:${port()}` });
+    expect(rebound.status).toBe(401);
+    expect(rebound.body.error?.message).toContain(`A web page (evil.example:${port()})`);
+    expect((await send('/v1/models', { host: `localhost:${port()}` })).status).toBe(200);
   });
 
   it("HOST_URL's host is this gateway's own site", async () => {

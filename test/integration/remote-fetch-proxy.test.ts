@@ -5,7 +5,7 @@
  * network cannot reach it), and the image host. The SSRF guard still vets every host first, on the
  * gateway's own DNS; a proxy that cannot reach the host is a clear 400.
  */
-import { BadRequestError } from 'openai';
+import OpenAI, { BadRequestError } from 'openai';
 import { settingsDefaults } from '../../shared/settings-schema';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ResolvedAddress } from '../../main/server/net/ssrf-guard';
@@ -138,6 +138,23 @@ describe('image URLs through OUTBOUND_PROXY', () => {
     const err = await chatWithImage(imageAt(FAKE_IP_HOST)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BadRequestError);
     expect((err as BadRequestError).message).toContain('resolves to a private address');
+  });
+
+  it('only the owner’s images (the password) go through the proxy app: an access key’s go direct, fake IPs refused', async () => {
+    const key = gw.core.accessKeys.create({ name: 'a guest' }).key;
+    const guest = new OpenAI({ apiKey: key, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+    const ask = (url: string) =>
+      guest.chat.completions.create({
+        model: 'gemini-2.5-flash',
+        messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url } }] }],
+      });
+    const fakeIp = await ask(imageAt(FAKE_IP_HOST)).catch((e: unknown) => e);
+    expect(fakeIp).toBeInstanceOf(BadRequestError);
+    expect((fakeIp as BadRequestError).message).toContain('resolves to a private address');
+    // A public host is fetched directly (here nothing answers at that address: a 400, no tunnel).
+    const direct = await ask(imageAt(BLOCKED_HOST)).catch((e: unknown) => e);
+    expect(direct).toBeInstanceOf(BadRequestError);
+    expect(proxy.tunnels).toEqual([]);
   });
 
   it('off by default on a server (REMOTE_FETCH_VIA_PROXY): the fetch is direct, the proxy sees nothing', async () => {

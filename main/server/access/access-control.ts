@@ -30,6 +30,7 @@ import { isPassword } from './proven-connections';
 import { bearerToken, geminiStyleToken } from './credentials';
 import { routedPath } from './request-path';
 import { isLocalOrigin, localNamesFor } from './local-names';
+import { rebindingHost } from './rebinding';
 
 /** Unauthenticated bodies larger than this cannot be an auth command: refuse before parsing them. */
 const MAX_UNAUTHENTICATED_BODY = 64 * 1024;
@@ -208,16 +209,19 @@ export function settleAccessKeyUse(request: FastifyRequest, status: number): voi
 
 /**
  * The origin of a web page on another site, when the request comes from one (its `Origin` header
- * names a host that is not this computer's, access/local-names.ts). An address on WHITELIST_IPS or
+ * names a host that is not this computer's, access/local-names.ts, or it is a rebinding page whose
+ * Host names another site, access/rebinding.ts). An address on WHITELIST_IPS or
  * authorised by `auth` is this computer or its network, not every page its browser opens: any site
  * may call the API cross-origin (CORS is open for browser chat clients), and without this it would
  * be served on the strength of the visitor's address alone. Pages served from this computer, and
  * clients that are not browsers (no `Origin`), keep address-based access.
  */
 function foreignPageOrigin(request: FastifyRequest, hostUrl: string): string | undefined {
+  const names = localNames(hostUrl);
   const origin = request.headers.origin;
-  if (origin === undefined) return undefined;
-  return isLocalOrigin(origin, localNames(hostUrl)) ? undefined : origin;
+  if (origin !== undefined && !isLocalOrigin(origin, names)) return origin;
+  // A page that rebound its domain here sends no Origin on a same-origin GET: its Host tells.
+  return rebindingHost(request, names);
 }
 
 const localNames = localNamesFor(hostname());

@@ -22,10 +22,22 @@ async function ownImage(core: GatewayCore, url: string): Promise<RemoteMedia | u
   return stored && { mimeType: stored.mimeType, data: stored.bytes.toString('base64') };
 }
 
+/** Who asks for the images, and until when. */
+export interface MediaCaller {
+  signal: AbortSignal;
+  /**
+   * The gateway's owner (the password, or an address its `auth` proved): only the owner's images go
+   * through the proxy app (REMOTE_FETCH_VIA_PROXY). The proxy resolves names itself — a proxy app in
+   * fake-IP mode resolves every name — so no check here can see where such a fetch lands; that is a
+   * risk the owner may take for their own requests, not one to hand to every access-key holder.
+   */
+  owner: boolean;
+}
+
 export async function fetchHistoryMedia(
   core: GatewayCore,
   refs: readonly ImageRef[],
-  signal: AbortSignal,
+  caller: MediaCaller,
 ): Promise<Map<string, RemoteMedia>> {
   if (refs.length > MAX_REMOTE_IMAGES) {
     throw new ApiError(
@@ -37,15 +49,16 @@ export async function fetchHistoryMedia(
     );
   }
   const s = core.settings.get();
+  const viaProxy = s.remoteFetchViaProxy && caller.owner;
   const options = {
     allowedHosts: s.remoteFetchAllowedHosts,
     maxBytes: Math.round(s.remoteImageMaxMb * 1024 * 1024),
     timeoutMs: s.remoteFetchTimeoutSeconds * 1000,
     ...(core.remoteLookup ? { lookup: core.remoteLookup } : {}),
-    // Public image hosts through Gemini's proxy only when asked (REMOTE_FETCH_VIA_PROXY), and then
+    // Public image hosts through Gemini's proxy only when asked, for the owner (MediaCaller), and then
     // a proxy app's fake IPs (its TUN mode) are its to resolve too.
-    proxy: s.remoteFetchViaProxy ? core.remoteFetchProxy() : '',
-    acceptFakeIps: s.remoteFetchViaProxy,
+    proxy: viaProxy ? core.remoteFetchProxy() : '',
+    acceptFakeIps: viaProxy,
   };
   const media = new Map<string, RemoteMedia>();
   await Promise.all(
@@ -53,7 +66,7 @@ export async function fetchHistoryMedia(
       const own = await ownImage(core, ref.url);
       if (own) return void media.set(ref.url, own);
       try {
-        media.set(ref.url, await fetchRemoteImage(ref.url, options, signal));
+        media.set(ref.url, await fetchRemoteImage(ref.url, options, caller.signal));
       } catch (err) {
         if (ref.kind === 'image_url') throw err;
         core.log.debug(`History image not resent (${err instanceof Error ? err.message : String(err)}).`);

@@ -16,7 +16,7 @@ import {
 import { resolveModel, type ResolvedModel } from '../providers/gemini/resolve-model';
 import { capabilitiesOf } from '../providers/gemini/model-capabilities';
 import { replaysSignatures, withoutReplayedSignatures } from '../providers/gemini/replayed-signatures';
-import { fetchHistoryMedia } from './history-media';
+import { fetchHistoryMedia, type MediaCaller } from './history-media';
 
 export interface PreparedChat {
   request: ChatCompletionRequest;
@@ -63,14 +63,14 @@ export async function prepareChat(
   core: GatewayCore,
   request: ChatCompletionRequest,
   origin: string,
-  signal: AbortSignal,
+  caller: MediaCaller,
   cut?: CutPayloads,
 ): Promise<PreparedChat> {
   const model = resolveModel(request.model);
   const settings = core.settings.get();
   const refs = resubmittedRemoteRefs(request.messages, settings.historyImageSubmitType);
   const remoteMedia =
-    refs.length > 0 ? await fetchHistoryMedia(core, refs, signal) : new Map<string, RemoteMedia>();
+    refs.length > 0 ? await fetchHistoryMedia(core, refs, caller) : new Map<string, RemoteMedia>();
   const listedModel = core.models.cached(model.upstream);
   const gemini = toGeminiRequest(request, model, {
     includeThoughts: settings.includeThoughts,

@@ -171,7 +171,8 @@ const topK = z
   .number()
   .int()
   .min(-1)
-  .transform((k) => (k > 0 ? k : undefined));
+  // Gemini's integers are int32: a larger top_k is no limit at all, as 0 and -1 are.
+  .transform((k) => (k > 0 && k < 2 ** 31 ? k : undefined));
 
 export const chatCompletionRequest = z.object({
   model: z.string().min(1, 'model is required'),

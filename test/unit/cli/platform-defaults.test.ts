@@ -21,6 +21,21 @@ describe('withPlatformDefaults', () => {
     expect(withPlatformDefaults({ SPACE_ID: 'a/b', TRUST_PROXY: ' ' }).env.TRUST_PROXY).toBe('true');
   });
 
+  it('on Spaces HOST_URL defaults to https://SPACE_HOST, with a note; the operator’s HOST_URL wins', () => {
+    const { env, notes } = withPlatformDefaults({ SPACE_ID: 'a/b', SPACE_HOST: 'a-b.hf.space' });
+    expect(env.HOST_URL).toBe('https://a-b.hf.space');
+    expect(notes.some((n) => n.includes('HOST_URL defaults to https://a-b.hf.space'))).toBe(true);
+    const own = withPlatformDefaults({
+      SPACE_ID: 'a/b',
+      SPACE_HOST: 'a-b.hf.space',
+      HOST_URL: 'https://x.example',
+    });
+    expect(own.env.HOST_URL).toBe('https://x.example');
+    // Not a host name: left alone rather than made into a broken URL.
+    expect(withPlatformDefaults({ SPACE_ID: 'a/b', SPACE_HOST: 'a b/c' }).env.HOST_URL).toBeUndefined();
+    expect(withPlatformDefaults({ SPACE_HOST: 'a-b.hf.space' }).env.HOST_URL).toBeUndefined();
+  });
+
   it('elsewhere nothing changes', () => {
     expect(withPlatformDefaults({ PASSWORD: 'x' })).toEqual({ env: { PASSWORD: 'x' }, notes: [] });
     expect(withPlatformDefaults({ SPACE_ID: '' }).env.TRUST_PROXY).toBeUndefined();

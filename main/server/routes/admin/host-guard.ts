@@ -1,46 +1,22 @@
 /**
  * DNS rebinding guard for the web admin. The admin reveals and changes the Gemini keys and the
  * passwords, and its password defaults to the API password ("123"): a page that rebinds its own
- * name to this computer could sign in as a same-origin caller. So a request that comes from this
- * computer or its network — a loopback or private peer, which is where a rebinding browser connects
- * from, directly or through Docker's or a VM's port forwarding — must name this computer in its
- * Host header (access/local-names.ts) or HOST_URL's host. A proxy TRUST_PROXY trusts answers for
- * the names it serves (a platform's ingress: Spaces), but never a loopback one: a browser on this
- * computer connects from there too, and can add forwarding headers of its own. Public peers are
- * not rebinding to this computer: they pass. The API routes are not guarded: they answer any origin
- * already, and a credential is what protects them.
+ * name to this computer could sign in as a same-origin caller. A request that may be such a page
+ * (access/rebinding.ts: from this computer or its network, naming another site) is refused with a
+ * 403 that says how to open the admin instead. The API routes are not refused: a credential protects
+ * them, and access by address does not extend to such requests (access-control.ts).
  */
 import { hostname } from 'node:os';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { hostNameOf, isLocalName, localNamesFor } from '../../access/local-names';
-import { isInternalAddress, parseAddress } from '../../access/ip-match';
+import type { FastifyInstance } from 'fastify';
+import { localNamesFor } from '../../access/local-names';
+import { rebindingHost } from '../../access/rebinding';
 import type { GatewayCore } from '../../core';
 import { ApiError } from '../../errors';
-
-/** Whether the connection comes from where a rebinding browser would: this computer or its network. */
-function guarded(request: FastifyRequest): boolean {
-  const peer = request.socket.remoteAddress ?? '';
-  if (!isInternalAddress(peer)) return false;
-  const loopback = parseAddress(peer)?.range() === 'loopback';
-  return loopback || request.gemgate.proxyTrusted !== true;
-}
-
-/** The Host header this request must not be answered for, or undefined when it may be. */
-export function refusedHost(
-  request: FastifyRequest,
-  hostUrl: string,
-  localNames: (hostUrl: string) => ReadonlySet<string>,
-): string | undefined {
-  const header = request.headers.host;
-  if (header === undefined || !guarded(request)) return undefined;
-  const name = hostNameOf(header);
-  return name !== undefined && isLocalName(name, localNames(hostUrl)) ? undefined : header;
-}
 
 export function registerAdminHostGuard(admin: FastifyInstance, core: GatewayCore): void {
   const localNames = localNamesFor(hostname());
   admin.addHook('onRequest', (request, _reply, done) => {
-    const refused = refusedHost(request, core.settings.get().hostUrl, localNames);
+    const refused = rebindingHost(request, localNames(core.settings.get().hostUrl));
     if (refused === undefined) {
       done();
       return;

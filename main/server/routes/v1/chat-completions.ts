@@ -22,10 +22,11 @@ export function registerChatCompletions(app: FastifyInstance, core: GatewayCore)
     // Imagen serves only :predict, never generateContent (chat/imagen-chat.ts).
     const imagen = imagenModelOf(chat.model);
     if (imagen !== undefined) return imagenChat(core, chat, imagen, { origin, reply, signal, state, large });
-    const prepared = await prepareChat(core, chat, origin, signal, large?.payloads).catch((err: unknown) => {
+    const caller = { signal, owner: state.access === 'password' || state.access === 'auth_command' };
+    const prepared = await prepareChat(core, chat, origin, caller, large?.payloads).catch((err: unknown) => {
       // A token outside inline data (a data URL sent as text): parse the body as sent and start again.
       if (!(err instanceof TokenOutsideInlineData) || !large) throw err;
-      return prepareChat(core, parseChatRequest(large.parseInFull()), origin, signal);
+      return prepareChat(core, parseChatRequest(large.parseInFull()), origin, caller);
     });
     if (prepared.stream) {
       await streamChat(core, prepared, reply, signal, state);
