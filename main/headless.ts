@@ -32,7 +32,12 @@ const fail = (message: string, code = 2): never => {
  * The environment the settings are read from: the process environment, filled in (never overridden)
  * from the .env file — as the Python proxy's python-dotenv did — and overridden by command-line flags.
  */
-function environment(): { env: NodeJS.ProcessEnv; envFile: string | undefined; notes: string[] } {
+function environment(): {
+  env: NodeJS.ProcessEnv;
+  envFile: string | undefined;
+  notes: string[];
+  knownHosts: string[];
+} {
   const command = parseHeadlessArgs(process.argv.slice(2));
   switch (command.kind) {
     case 'help':
@@ -53,7 +58,7 @@ function environment(): { env: NodeJS.ProcessEnv; envFile: string | undefined; n
         process.loadEnvFile(envFile);
       }
       const platform = withPlatformDefaults({ ...process.env, ...command.env });
-      return { env: platform.env, envFile, notes: platform.notes };
+      return { env: platform.env, envFile, notes: platform.notes, knownHosts: platform.knownHosts };
     }
   }
   throw new Error('unreachable');
@@ -82,7 +87,7 @@ function announce(
 
 async function main(): Promise<void> {
   limitHeapGrowth(process.execArgv);
-  const { env, envFile, notes } = environment();
+  const { env, envFile, notes, knownHosts } = environment();
   const fromEnv = loadSettings(env);
   mkdirSync(fromEnv.dataDir, { recursive: true });
 
@@ -93,7 +98,7 @@ async function main(): Promise<void> {
     dir: fromEnv.dataDir,
   });
   const settings = source.get();
-  const core = createGatewayCore({ settings: source, version: VERSION });
+  const core = createGatewayCore({ settings: source, version: VERSION, knownHosts });
   // A closed stdout (the reading end of a pipe went away) must not take the server down with EPIPE.
   process.stdout.on('error', () => undefined);
   const sink = createConsoleSink((text) => process.stdout.write(text));

@@ -16,6 +16,11 @@ export interface PlatformDefaults {
   env: Record<string, string | undefined>;
   /** What was filled in and why, for the start-up log. */
   notes: string[];
+  /**
+   * Host names the platform gives the gateway (a Space's SPACE_HOST), which its DNS rebinding guards
+   * take as its own even if HOST_URL is later changed in the web admin: never locked out of it.
+   */
+  knownHosts: string[];
 }
 
 const isSet = (value: string | undefined): boolean => Boolean(value?.trim());
@@ -23,7 +28,8 @@ const isSet = (value: string | undefined): boolean => Boolean(value?.trim());
 export function withPlatformDefaults(env: Readonly<Record<string, string | undefined>>): PlatformDefaults {
   const out = { ...env };
   const notes: string[] = [];
-  if (!isSet(env.SPACE_ID)) return { env: out, notes };
+  const knownHosts: string[] = [];
+  if (!isSet(env.SPACE_ID)) return { env: out, notes, knownHosts };
   if (!isSet(env.TRUST_PROXY)) {
     out.TRUST_PROXY = 'true';
     notes.push(
@@ -31,11 +37,13 @@ export function withPlatformDefaults(env: Readonly<Record<string, string | undef
     );
   }
   const spaceHost = env.SPACE_HOST?.trim();
-  if (!isSet(env.HOST_URL) && spaceHost && /^[a-z0-9.-]+$/i.test(spaceHost)) {
+  const validHost = spaceHost !== undefined && /^[a-z0-9.-]+$/i.test(spaceHost);
+  if (validHost) knownHosts.push(spaceHost);
+  if (!isSet(env.HOST_URL) && validHost) {
     out.HOST_URL = `https://${spaceHost}`;
     notes.push(
       `Running on Hugging Face Spaces: HOST_URL defaults to https://${spaceHost} (SPACE_HOST), for image links and the web admin (set HOST_URL to override).`,
     );
   }
-  return { env: out, notes };
+  return { env: out, notes, knownHosts };
 }

@@ -57,6 +57,8 @@ export interface GatewayCore {
   readonly remoteLookup: RemoteFetchOptions['lookup'];
   /** The proxy remote images are fetched through: Gemini's (OUTBOUND_PROXY, else the system's); '' direct. */
   remoteFetchProxy(): string;
+  /** Host names that are always this gateway's, whatever HOST_URL says (CoreOptions.knownHosts). */
+  readonly knownHosts: readonly string[];
   /** Validates the keys and arms the periodic check (call once the server listens). */
   start(): void;
   close(): Promise<void>;
@@ -68,6 +70,11 @@ export interface CoreOptions {
   now?: () => number;
   logCapacity?: number;
   remoteLookup?: RemoteFetchOptions['lookup'];
+  /**
+   * Host names the platform gives this gateway (a Space's SPACE_HOST): the DNS rebinding guards take
+   * them as its own even when HOST_URL, which a web admin user can change, says otherwise.
+   */
+  knownHosts?: readonly string[];
   /**
    * The tray app's system proxy for an upstream (main/electron/system-proxy.ts), followed while
    * OUTBOUND_PROXY is empty: an http(s) proxy URL, or '' for direct. Called on every upstream call, so
@@ -233,6 +240,7 @@ export function createGatewayCore(options: CoreOptions): GatewayCore {
       now,
     ),
     remoteLookup: options.remoteLookup,
+    knownHosts: options.knownHosts ?? [],
     remoteFetchProxy: () => geminiConnection.proxy(),
     start() {
       void keyChecker.checkAll();

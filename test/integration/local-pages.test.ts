@@ -197,10 +197,38 @@ describe('address-based access and pages on other sites', () => {
 
   it('a page that rebound its domain here sends no Origin on a same-origin GET: its Host gives it away', async () => {
     gw.settings.update({ whitelistIps: ['127.0.0.1'] });
-    const rebound = await send('/v1/models', { host: `evil.example:${port()}` });
+    // Browsers mark every request with Sec-Fetch-Site; a page cannot take it off.
+    const browser = { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' };
+    const rebound = await send('/v1/models', { host: `evil.example:${port()}`, ...browser });
     expect(rebound.status).toBe(401);
-    expect(rebound.body.error?.message).toContain(`A web page (evil.example:${port()})`);
-    expect((await send('/v1/models', { host: `localhost:${port()}` })).status).toBe(200);
+    expect(rebound.body.error?.message).toContain(`A web page (evil.example:${port()}, a host name`);
+    expect(rebound.body.error?.message).toContain('set HOST_URL');
+    expect((await send('/v1/models', { host: `localhost:${port()}`, ...browser })).status).toBe(200);
+    // A program behind a proxy or a tunnel (no Sec-Fetch-*) keeps access by address, whatever the Host.
+    expect((await send('/v1/models', { host: 'api.example.com' })).status).toBe(200);
+  });
+
+  it('the platform’s own host name (a Space’s SPACE_HOST) stays this gateway’s, whatever HOST_URL is saved as', async () => {
+    const space = await startGateway({
+      upstreamUrl: fake.url,
+      keys: [DEFAULT_FAKE_KEY],
+      settings: { password: PASSWORD, hostUrl: '' },
+      knownHosts: ['me-gemgate.hf.space'],
+    });
+    try {
+      const login = (host: string) =>
+        space.app.inject({
+          method: 'POST',
+          url: '/admin/api/login',
+          remoteAddress: '10.16.0.5',
+          headers: { host },
+          payload: { password: PASSWORD },
+        });
+      expect((await login('me-gemgate.hf.space')).statusCode).toBe(200);
+      expect((await login('evil.example')).statusCode).toBe(403);
+    } finally {
+      await space.close();
+    }
   });
 
   it("HOST_URL's host is this gateway's own site", async () => {

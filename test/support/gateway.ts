@@ -45,6 +45,8 @@ export interface GatewayOptions {
   systemProxy?: CoreOptions['systemProxy'];
   /** The SSRF guard's DNS (CoreOptions.remoteLookup): names the test's image hosts. */
   remoteLookup?: CoreOptions['remoteLookup'];
+  /** Host names the platform gives the gateway (CoreOptions.knownHosts: a Space's SPACE_HOST). */
+  knownHosts?: CoreOptions['knownHosts'];
 }
 
 export async function startGateway(options: GatewayOptions): Promise<TestGateway> {
@@ -71,6 +73,7 @@ export async function startGateway(options: GatewayOptions): Promise<TestGateway
     ...(options.now ? { now: options.now } : {}),
     ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
     ...(options.remoteLookup ? { remoteLookup: options.remoteLookup } : {}),
+    ...(options.knownHosts ? { knownHosts: options.knownHosts } : {}),
   });
   const app = await createServer(core, options.rendererDir ? { rendererDir: options.rendererDir } : {});
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -30,7 +30,7 @@ import { isPassword } from './proven-connections';
 import { bearerToken, geminiStyleToken } from './credentials';
 import { routedPath } from './request-path';
 import { isLocalOrigin, localNamesFor } from './local-names';
-import { rebindingHost } from './rebinding';
+import { browserForeignHost } from './rebinding';
 
 /** Unauthenticated bodies larger than this cannot be an auth command: refuse before parsing them. */
 const MAX_UNAUTHENTICATED_BODY = 64 * 1024;
@@ -145,7 +145,7 @@ export function registerAccessControl(app: FastifyInstance, core: GatewayCore): 
         ? 'auth_command'
         : undefined;
     // A page on another site is not let in by the address of the browser it runs in.
-    const page = byAddress === undefined ? undefined : foreignPageOrigin(request, settings.hostUrl);
+    const page = byAddress === undefined ? undefined : foreignPageOrigin(core, request, settings.hostUrl);
     if (byAddress !== undefined && page === undefined) {
       state.access = byAddress;
       return;
@@ -216,20 +216,32 @@ export function settleAccessKeyUse(request: FastifyRequest, status: number): voi
  * be served on the strength of the visitor's address alone. Pages served from this computer, and
  * clients that are not browsers (no `Origin`), keep address-based access.
  */
-function foreignPageOrigin(request: FastifyRequest, hostUrl: string): string | undefined {
-  const names = localNames(hostUrl);
+function foreignPageOrigin(core: GatewayCore, request: FastifyRequest, hostUrl: string): string | undefined {
+  const names = localNamesOf(core)(hostUrl);
   const origin = request.headers.origin;
   if (origin !== undefined && !isLocalOrigin(origin, names)) return origin;
   // A page that rebound its domain here sends no Origin on a same-origin GET: its Host tells.
-  return rebindingHost(request, names);
+  const host = browserForeignHost(request, names);
+  return host === undefined
+    ? undefined
+    : `${host.slice(0, 100)}, a host name this gateway does not know: set HOST_URL if it is this gateway's address`;
 }
 
-const localNames = localNamesFor(hostname());
+/** This computer's names for each core (its known hosts), computed once per HOST_URL. */
+const localNamesByCore = new WeakMap<GatewayCore, (hostUrl: string) => ReadonlySet<string>>();
+const localNamesOf = (core: GatewayCore): ((hostUrl: string) => ReadonlySet<string>) => {
+  let names = localNamesByCore.get(core);
+  if (names === undefined) {
+    names = localNamesFor(hostname(), core.knownHosts);
+    localNamesByCore.set(core, names);
+  }
+  return names;
+};
 
 const foreignPageRefusal = (dialect: ApiDialect, origin: string) =>
   new ApiError(
     'invalid_api_key',
-    `A web page (${origin.slice(0, 100)}) must send the gateway password or an access key${dialect === 'openai' ? ' (Authorization: Bearer <key>)' : ''}: access by IP address (WHITELIST_IPS, the auth command) does not extend to pages on other sites.`,
+    `A web page (${origin.slice(0, 200)}) must send the gateway password or an access key${dialect === 'openai' ? ' (Authorization: Bearer <key>)' : ''}: access by IP address (WHITELIST_IPS, the auth command) does not extend to pages on other sites.`,
   );
 
 /** xAI's API keys start with `xai-`; anything else presented at /xai is meant for the gateway. */
@@ -283,7 +295,7 @@ function admitXaiCaller(
       : undefined;
   if (byAddress === undefined) throw missingXaiKeyError();
   // The pooled xAI keys are not for pages on other sites either (foreignPageOrigin).
-  const page = foreignPageOrigin(request, settings.hostUrl);
+  const page = foreignPageOrigin(core, request, settings.hostUrl);
   if (page !== undefined) throw foreignPageRefusal('openai', page);
   state.access = byAddress;
   if (!pooled) throw noPooledXaiKeysError();

@@ -70,17 +70,33 @@ export function isLocalName(name: string, extraNames: ReadonlySet<string>): bool
  * The extra names of `isLocalName` for a HOST_URL, computed once per HOST_URL: both guards ask on
  * requests, and HOST_URL changes rarely.
  */
-export function localNamesFor(machineHostName: string): (hostUrl: string) => ReadonlySet<string> {
+export function localNamesFor(
+  machineHostName: string,
+  knownHosts: readonly string[] = [],
+): (hostUrl: string) => ReadonlySet<string> {
   let cached: { hostUrl: string; names: ReadonlySet<string> } | undefined;
   return (hostUrl) => {
-    if (cached?.hostUrl !== hostUrl) cached = { hostUrl, names: localExtraNames(machineHostName, hostUrl) };
+    if (cached?.hostUrl !== hostUrl) {
+      cached = { hostUrl, names: localExtraNames(machineHostName, hostUrl, knownHosts) };
+    }
     return cached.names;
   };
 }
 
-/** This machine's names, and HOST_URL's host when set: the extra names of `isLocalName`. */
-export function localExtraNames(machineHostName: string, hostUrl: string): Set<string> {
+/**
+ * This machine's names, HOST_URL's host when set, and the names the platform gives the gateway
+ * whatever the settings say (`knownHosts`: a Space's SPACE_HOST): the extra names of `isLocalName`.
+ */
+export function localExtraNames(
+  machineHostName: string,
+  hostUrl: string,
+  knownHosts: readonly string[] = [],
+): Set<string> {
   const names = new Set<string>();
+  for (const host of knownHosts) {
+    const name = hostNameOf(host);
+    if (name) names.add(name);
+  }
   const machine = machineHostName.trim().toLowerCase().replace(/\.$/, '');
   if (machine) names.add(machine);
   if (hostUrl && URL.canParse(hostUrl)) {

@@ -4,7 +4,8 @@
  * private network, Docker's or a VM's port forwarding, or an IPv6 neighbour in this computer's /64 —
  * and its Host header names a site that is not this computer's (local-names.ts). Such a request is
  * the page's, whatever forwarding headers it adds itself. The web admin refuses it
- * (routes/admin/host-guard.ts), and access by address does not extend to it (access-control.ts).
+ * (routes/admin/host-guard.ts); access by address does not extend to a browser's request for a
+ * foreign host (access-control.ts).
  *
  * A connection from a public address is not a rebinding to this computer: the attacker could reach
  * the gateway there without one. Behind a platform's proxy (an internal peer), the platform's name is
@@ -23,13 +24,34 @@ export function fromLocalNetwork(socket: FastifyRequest['socket']): boolean {
   return parseAddress(peer)?.kind() === 'ipv6' && ipBucket(peer) === ipBucket(local);
 }
 
-/**
- * The Host header of a request that may be a rebinding page, or undefined when it is not one: from a
- * public peer, with no Host (not a browser), or naming this computer or `localNames`' hosts.
- */
-export function rebindingHost(request: FastifyRequest, localNames: ReadonlySet<string>): string | undefined {
+/** The Host header when it names neither this computer nor `localNames`' hosts; undefined otherwise. */
+function foreignHost(request: FastifyRequest, localNames: ReadonlySet<string>): string | undefined {
   const header = request.headers.host;
-  if (header === undefined || !fromLocalNetwork(request.socket)) return undefined;
+  if (header === undefined) return undefined; // not a browser
   const name = hostNameOf(header);
   return name !== undefined && isLocalName(name, localNames) ? undefined : header;
+}
+
+/**
+ * For the web admin: the Host header of a request that may be a rebinding page, or undefined when it
+ * is not one — from a public peer (the attacker could reach the gateway there without rebinding, and
+ * the admin password is what protects it), or naming this computer or `localNames`' hosts.
+ */
+export function rebindingHost(request: FastifyRequest, localNames: ReadonlySet<string>): string | undefined {
+  return fromLocalNetwork(request.socket) ? foreignHost(request, localNames) : undefined;
+}
+
+/**
+ * For access by address (WHITELIST_IPS, `auth`): the Host header of a browser's request for a site
+ * that is not this gateway's, whatever the peer — a page in the owner's browser that rebound its
+ * domain to a public gateway the owner's address may use would otherwise ride on that address.
+ * Browsers mark every request they make with Sec-Fetch-Site, and a page cannot take it off; programs
+ * (the clients address-based access is for) do not send it, so a proxy's or tunnel's host name does
+ * not shut them out.
+ */
+export function browserForeignHost(
+  request: FastifyRequest,
+  localNames: ReadonlySet<string>,
+): string | undefined {
+  return request.headers['sec-fetch-site'] === undefined ? undefined : foreignHost(request, localNames);
 }

@@ -169,8 +169,9 @@ const positiveInt = z.number().int().min(1);
  */
 const topK = z
   .number()
-  .int()
   .min(-1)
+  // zod's int() stops at 2^53; any whole number counts here, however large.
+  .refine(Number.isInteger, 'Invalid input: expected int, received number')
   // Gemini's integers are int32: a larger top_k is no limit at all, as 0 and -1 are.
   .transform((k) => (k > 0 && k < 2 ** 31 ? k : undefined));
 

@@ -14,7 +14,7 @@ import type { GatewayCore } from '../../core';
 import { ApiError } from '../../errors';
 
 export function registerAdminHostGuard(admin: FastifyInstance, core: GatewayCore): void {
-  const localNames = localNamesFor(hostname());
+  const localNames = localNamesFor(hostname(), core.knownHosts);
   admin.addHook('onRequest', (request, _reply, done) => {
     const refused = rebindingHost(request, localNames(core.settings.get().hostUrl));
     if (refused === undefined) {
