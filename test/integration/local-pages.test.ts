@@ -197,15 +197,41 @@ describe('address-based access and pages on other sites', () => {
 
   it('a page that rebound its domain here sends no Origin on a same-origin GET: its Host gives it away', async () => {
     gw.settings.update({ whitelistIps: ['127.0.0.1'] });
-    // Browsers mark every request with Sec-Fetch-Site; a page cannot take it off.
-    const browser = { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' };
-    const rebound = await send('/v1/models', { host: `evil.example:${port()}`, ...browser });
+    // Over plain http a browser sends neither Origin on a same-origin GET nor Sec-Fetch-*: from this
+    // computer or its network, a host name the gateway does not know is enough to refuse.
+    const rebound = await send('/v1/models', { host: `evil.example:${port()}` });
     expect(rebound.status).toBe(401);
     expect(rebound.body.error?.message).toContain(`A web page (evil.example:${port()}, a host name`);
     expect(rebound.body.error?.message).toContain('set HOST_URL');
-    expect((await send('/v1/models', { host: `localhost:${port()}`, ...browser })).status).toBe(200);
-    // A program behind a proxy or a tunnel (no Sec-Fetch-*) keeps access by address, whatever the Host.
+    expect((await send('/v1/models', { host: `localhost:${port()}` })).status).toBe(200);
+    // A program behind a local proxy or tunnel: HOST_URL names the site.
+    expect((await send('/v1/models', { host: 'api.example.com' })).status).toBe(401);
+    gw.settings.update({ hostUrl: 'https://api.example.com' });
     expect((await send('/v1/models', { host: 'api.example.com' })).status).toBe(200);
+  });
+
+  it('from a public address, a browser’s request (Sec-Fetch-Site) for a foreign host is refused; a program’s is not', async () => {
+    gw.settings.update({ whitelistIps: ['203.0.113.50'] });
+    const get = (headers: Record<string, string>) =>
+      gw.app.inject({
+        method: 'GET',
+        url: '/v1/models',
+        remoteAddress: '203.0.113.50',
+        headers: { host: 'gw.example.net', ...headers },
+      });
+    expect((await get({})).statusCode).toBe(200);
+    expect((await get({ 'sec-fetch-site': 'same-origin' })).statusCode).toBe(401);
+  });
+
+  it('`auth` reached by a host name the gateway does not know says so instead of a grant that cannot work', async () => {
+    const reply = await send(
+      '/v1/chat/completions',
+      { host: 'api.example.com' },
+      { ...chat, messages: [{ role: 'user', content: `auth ${PASSWORD}` }] },
+    );
+    expect(reply.status).toBe(200);
+    expect(JSON.stringify(reply.body)).toContain('does not know the host name');
+    expect(gw.core.authorisedIps.isAuthorised('127.0.0.1')).toBe(false);
   });
 
   it('the platform’s own host name (a Space’s SPACE_HOST) stays this gateway’s, whatever HOST_URL is saved as', async () => {

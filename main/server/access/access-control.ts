@@ -30,7 +30,7 @@ import { isPassword } from './proven-connections';
 import { bearerToken, geminiStyleToken } from './credentials';
 import { routedPath } from './request-path';
 import { isLocalOrigin, localNamesFor } from './local-names';
-import { browserForeignHost } from './rebinding';
+import { addressAccessForeignHost } from './rebinding';
 
 /** Unauthenticated bodies larger than this cannot be an auth command: refuse before parsing them. */
 const MAX_UNAUTHENTICATED_BODY = 64 * 1024;
@@ -221,7 +221,7 @@ function foreignPageOrigin(core: GatewayCore, request: FastifyRequest, hostUrl: 
   const origin = request.headers.origin;
   if (origin !== undefined && !isLocalOrigin(origin, names)) return origin;
   // A page that rebound its domain here sends no Origin on a same-origin GET: its Host tells.
-  const host = browserForeignHost(request, names);
+  const host = addressAccessForeignHost(request, names);
   return host === undefined
     ? undefined
     : `${host.slice(0, 100)}, a host name this gateway does not know: set HOST_URL if it is this gateway's address`;
@@ -313,11 +313,21 @@ async function answerAuthCommand(
   const ttlHours = core.settings.get().authCommandTtlHours;
   let text: string;
   const correct = secretEquals(password, core.settings.get().password);
+  const unknownHost = addressAccessForeignHost(
+    request,
+    localNamesOf(core)(core.settings.get().hostUrl),
+  )?.slice(0, 100);
   if (correct && state.proxyTrusted !== true && carriesForwardingHeaders(request.headers)) {
     // The address is the proxy's, shared by everyone behind it: authorising it would let them all in.
     text = `⚠️ Not authorised: this request came through a proxy (${ip}) that the gateway does not trust, so everyone behind it shares that address. The gateway's owner should set TRUST_PROXY (true behind Hugging Face Spaces or a reverse proxy); until then, use the password as the API key. · 未授权：请求经过网关不信任的代理（${ip}），代理后的所有人共用这个地址。请网关所有者设置 TRUST_PROXY（在 Hugging Face Spaces 或反向代理后设为 true）；在此之前请把密码作为 API Key 使用。`;
     state.errorCode = 'auth_command_untrusted_proxy';
     core.log.warn(`auth command: not granted to ${ip}, a proxy TRUST_PROXY does not trust`);
+  } else if (correct && unknownHost !== undefined) {
+    // Granted, the address would still be refused on every request for this host name (access by
+    // address does not extend to a host the gateway does not know: rebinding.ts). Say so now.
+    text = `⚠️ Not authorised: this gateway does not know the host name "${unknownHost}" it was reached by. Its owner should set HOST_URL to that address (behind a proxy or tunnel), or use the password as the API key. · 未授权：网关不认识访问所用的主机名 “${unknownHost}”。请网关所有者把 HOST_URL 设为该地址（在代理或隧道之后），或把密码作为 API Key 使用。`;
+    state.errorCode = 'auth_command_unknown_host';
+    core.log.warn(`auth command: not granted to ${ip}, reached by a host name the gateway does not know`);
   } else if (correct) {
     core.authorisedIps.grant(ip, ttlHours > 0 ? ttlHours * 3600_000 : Infinity);
     const until = ttlHours > 0 ? `for ${ttlHours} h` : 'until the gateway restarts';

@@ -4,8 +4,7 @@
  * private network, Docker's or a VM's port forwarding, or an IPv6 neighbour in this computer's /64 —
  * and its Host header names a site that is not this computer's (local-names.ts). Such a request is
  * the page's, whatever forwarding headers it adds itself. The web admin refuses it
- * (routes/admin/host-guard.ts); access by address does not extend to a browser's request for a
- * foreign host (access-control.ts).
+ * (routes/admin/host-guard.ts); access by address does not extend to it (access-control.ts).
  *
  * A connection from a public address is not a rebinding to this computer: the attacker could reach
  * the gateway there without one. Behind a platform's proxy (an internal peer), the platform's name is
@@ -42,16 +41,18 @@ export function rebindingHost(request: FastifyRequest, localNames: ReadonlySet<s
 }
 
 /**
- * For access by address (WHITELIST_IPS, `auth`): the Host header of a browser's request for a site
- * that is not this gateway's, whatever the peer — a page in the owner's browser that rebound its
- * domain to a public gateway the owner's address may use would otherwise ride on that address.
- * Browsers mark every request they make with Sec-Fetch-Site, and a page cannot take it off; programs
- * (the clients address-based access is for) do not send it, so a proxy's or tunnel's host name does
- * not shut them out.
+ * For access by address (WHITELIST_IPS, `auth`): the Host header of a request that may be a page,
+ * or undefined. From this computer or its network, any request for a host name the gateway does not
+ * know: a rebinding page reaches the gateway over plain http, where browsers send neither Origin (on
+ * a same-origin GET) nor the Sec-Fetch-* headers (only sent to https and localhost), so nothing else
+ * tells it from a program; programs behind a local proxy or tunnel need HOST_URL. From elsewhere, a
+ * browser's request for such a host (Sec-Fetch-Site, which a page cannot remove; programs do not
+ * send it) — over https, where a rebinding would fail the certificate check anyway.
  */
-export function browserForeignHost(
+export function addressAccessForeignHost(
   request: FastifyRequest,
   localNames: ReadonlySet<string>,
 ): string | undefined {
+  if (fromLocalNetwork(request.socket)) return foreignHost(request, localNames);
   return request.headers['sec-fetch-site'] === undefined ? undefined : foreignHost(request, localNames);
 }
