@@ -210,17 +210,34 @@ describe('address-based access and pages on other sites', () => {
     expect((await send('/v1/models', { host: 'api.example.com' })).status).toBe(200);
   });
 
-  it('from a public address, a browser’s request (Sec-Fetch-Site) for a foreign host is refused; a program’s is not', async () => {
+  it('from a public address too: a rebinding page over plain http sends no Sec-Fetch-*, only its Host tells', async () => {
     gw.settings.update({ whitelistIps: ['203.0.113.50'] });
-    const get = (headers: Record<string, string>) =>
-      gw.app.inject({
-        method: 'GET',
-        url: '/v1/models',
-        remoteAddress: '203.0.113.50',
-        headers: { host: 'gw.example.net', ...headers },
-      });
-    expect((await get({})).statusCode).toBe(200);
-    expect((await get({ 'sec-fetch-site': 'same-origin' })).statusCode).toBe(401);
+    const get = (host: string, headers: Record<string, string> = {}) =>
+      gw.app
+        .inject({
+          method: 'GET',
+          url: '/v1/models',
+          remoteAddress: '203.0.113.50',
+          headers: { host, ...headers },
+        })
+        .then((r) => r.statusCode);
+    expect(await get('evil.example')).toBe(401);
+    expect(await get('198.51.100.7:7860')).toBe(200); // the VPS by its IP
+    // By its DNS name: HOST_URL says it is this gateway's.
+    expect(await get('gw.example.net')).toBe(401);
+    gw.settings.update({ hostUrl: 'http://gw.example.net:7860' });
+    expect(await get('gw.example.net:7860')).toBe(200);
+  });
+
+  it('an <img> or <script> another site put in a page (no Origin, Sec-Fetch-Site: cross-site) is not let in by address', async () => {
+    gw.settings.update({ whitelistIps: ['127.0.0.1'] });
+    const img = await send('/v1/models', { 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'image' });
+    expect(img.status).toBe(401);
+    expect(img.body.error?.message).toContain('Sec-Fetch-Site: cross-site');
+    // A page of this computer (same-site, or a fetch with a local Origin) keeps it.
+    expect((await send('/v1/models', { 'sec-fetch-site': 'same-site' })).status).toBe(200);
+    const local = { 'sec-fetch-site': 'cross-site', origin: 'http://192.168.1.5:3080' };
+    expect((await send('/v1/models', local)).status).toBe(200);
   });
 
   it('`auth` reached by a host name the gateway does not know says so instead of a grant that cannot work', async () => {

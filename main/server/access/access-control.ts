@@ -220,6 +220,12 @@ function foreignPageOrigin(core: GatewayCore, request: FastifyRequest, hostUrl: 
   const names = localNamesOf(core)(hostUrl);
   const origin = request.headers.origin;
   if (origin !== undefined && !isLocalOrigin(origin, names)) return origin;
+  // An <img>, <script> or link another site put in a page sends no Origin, but the browser says
+  // where the request came from (to localhost and over https): unreadable, it would still spend the
+  // owner's budgets and keys.
+  if (origin === undefined && request.headers['sec-fetch-site'] === 'cross-site') {
+    return 'a request another site started (Sec-Fetch-Site: cross-site)';
+  }
   // A page that rebound its domain here sends no Origin on a same-origin GET: its Host tells.
   const host = addressAccessForeignHost(request, names);
   return host === undefined

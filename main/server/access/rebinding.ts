@@ -1,14 +1,18 @@
 /**
- * Whether a request may be a page that rebound its own domain to this gateway (DNS rebinding): it
- * arrived from where the victim's browser would connect — this computer (any of its addresses), its
- * private network, Docker's or a VM's port forwarding, or an IPv6 neighbour in this computer's /64 —
- * and its Host header names a site that is not this computer's (local-names.ts). Such a request is
- * the page's, whatever forwarding headers it adds itself. The web admin refuses it
- * (routes/admin/host-guard.ts); access by address does not extend to it (access-control.ts).
+ * Requests that may be a page that rebound its own domain to this gateway (DNS rebinding): their Host
+ * header names a site that is not this gateway's (local-names.ts, HOST_URL, a platform's own name).
+ * Such a request is the page's, whatever forwarding headers it adds itself.
  *
- * A connection from a public address is not a rebinding to this computer: the attacker could reach
- * the gateway there without one. Behind a platform's proxy (an internal peer), the platform's name is
- * HOST_URL's (on Spaces it defaults to SPACE_HOST: cli/platform-defaults.ts).
+ * - The web admin refuses it when it comes from where the victim's browser would connect to reach
+ *   what the attacker cannot: this computer (any of its addresses), its private network, Docker's
+ *   or a VM's port forwarding, an IPv6 neighbour in this computer's /64 (routes/admin/host-guard.ts).
+ *   From a public address the attacker could reach the admin without a rebinding; its password
+ *   protects it.
+ * - Access by address (WHITELIST_IPS, `auth`) does not extend to it from anywhere: the owner's
+ *   address is what the page would ride on, wherever the gateway is (access-control.ts).
+ *
+ * Behind a platform's proxy the platform's name is HOST_URL's (on Spaces it defaults to SPACE_HOST:
+ * cli/platform-defaults.ts).
  */
 import type { FastifyRequest } from 'fastify';
 import { ipBucket, isInternalAddress, normalizeIp, parseAddress } from './ip-match';
@@ -41,18 +45,17 @@ export function rebindingHost(request: FastifyRequest, localNames: ReadonlySet<s
 }
 
 /**
- * For access by address (WHITELIST_IPS, `auth`): the Host header of a request that may be a page,
- * or undefined. From this computer or its network, any request for a host name the gateway does not
- * know: a rebinding page reaches the gateway over plain http, where browsers send neither Origin (on
- * a same-origin GET) nor the Sec-Fetch-* headers (only sent to https and localhost), so nothing else
- * tells it from a program; programs behind a local proxy or tunnel need HOST_URL. From elsewhere, a
- * browser's request for such a host (Sec-Fetch-Site, which a page cannot remove; programs do not
- * send it) — over https, where a rebinding would fail the certificate check anyway.
+ * For access by address (WHITELIST_IPS, `auth`): the Host header of a request for a host name the
+ * gateway does not know, from any peer, or undefined. A rebinding page reaches the gateway over
+ * plain http, where a browser sends neither Origin (on a same-origin GET) nor Sec-Fetch-* (sent to
+ * https and localhost only), and it can do so at a public address too (a VPS whose owner's home
+ * address is allowed): the Host is all that tells it from a program. Programs that reach the gateway
+ * by a DNS name — behind a proxy, a tunnel, or a VPS's own name — need that name in HOST_URL; an IP
+ * literal is always this gateway's.
  */
 export function addressAccessForeignHost(
   request: FastifyRequest,
   localNames: ReadonlySet<string>,
 ): string | undefined {
-  if (fromLocalNetwork(request.socket)) return foreignHost(request, localNames);
-  return request.headers['sec-fetch-site'] === undefined ? undefined : foreignHost(request, localNames);
+  return foreignHost(request, localNames);
 }
