@@ -240,6 +240,17 @@ describe('address-based access and pages on other sites', () => {
     expect((await send('/v1/models', local)).status).toBe(200);
   });
 
+  it('`auth` sent by a page on another site does not authorise the address', async () => {
+    const reply = await send(
+      '/v1/chat/completions',
+      { origin: EVIL },
+      { ...chat, messages: [{ role: 'user', content: `auth ${PASSWORD}` }] },
+    );
+    expect(reply.status).toBe(200);
+    expect(JSON.stringify(reply.body)).toContain('cannot authorise an address');
+    expect(gw.core.authorisedIps.isAuthorised('127.0.0.1')).toBe(false);
+  });
+
   it('`auth` reached by a host name the gateway does not know says so instead of a grant that cannot work', async () => {
     const reply = await send(
       '/v1/chat/completions',

@@ -319,15 +319,20 @@ async function answerAuthCommand(
   const ttlHours = core.settings.get().authCommandTtlHours;
   let text: string;
   const correct = secretEquals(password, core.settings.get().password);
-  const unknownHost = addressAccessForeignHost(
-    request,
-    localNamesOf(core)(core.settings.get().hostUrl),
-  )?.slice(0, 100);
+  const hostUrl = core.settings.get().hostUrl;
+  const unknownHost = addressAccessForeignHost(request, localNamesOf(core)(hostUrl))?.slice(0, 100);
+  const fromPage = unknownHost === undefined ? foreignPageOrigin(core, request, hostUrl) : undefined;
   if (correct && state.proxyTrusted !== true && carriesForwardingHeaders(request.headers)) {
     // The address is the proxy's, shared by everyone behind it: authorising it would let them all in.
     text = `⚠️ Not authorised: this request came through a proxy (${ip}) that the gateway does not trust, so everyone behind it shares that address. The gateway's owner should set TRUST_PROXY (true behind Hugging Face Spaces or a reverse proxy); until then, use the password as the API key. · 未授权：请求经过网关不信任的代理（${ip}），代理后的所有人共用这个地址。请网关所有者设置 TRUST_PROXY（在 Hugging Face Spaces 或反向代理后设为 true）；在此之前请把密码作为 API Key 使用。`;
     state.errorCode = 'auth_command_untrusted_proxy';
     core.log.warn(`auth command: not granted to ${ip}, a proxy TRUST_PROXY does not trust`);
+  } else if (correct && fromPage !== undefined) {
+    // A page on another site would authorise its visitor's address for every program there: that is
+    // not what `auth` is for, and the page itself stays refused anyway (foreignPageOrigin).
+    text = `⚠️ Not authorised: a web page (${fromPage.slice(0, 100)}) cannot authorise an address; send the password as the API key instead. · 未授权：网页不能为地址授权，请改为把密码作为 API Key 发送。`;
+    state.errorCode = 'auth_command_from_page';
+    core.log.warn(`auth command: not granted to ${ip}, sent by a page on another site`);
   } else if (correct && unknownHost !== undefined) {
     // Granted, the address would still be refused on every request for this host name (access by
     // address does not extend to a host the gateway does not know: rebinding.ts). Say so now.
