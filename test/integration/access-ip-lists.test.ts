@@ -7,11 +7,12 @@
  * simulated by a loopback "proxy" adding X-Forwarded-For; socket peers in other forms (IPv4-mapped
  * IPv6) through app.inject.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Settings } from '../../shared/settings-schema';
-import { DEFAULT_FAKE_KEY, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
+import type { FakeGemini } from '../fakes/fake-gemini';
 import { generateCalls } from '../support/fake-requests';
-import { startGateway, type TestGateway } from '../support/gateway';
+import type { TestGateway } from '../support/gateway';
+import { gatewayPerFile } from '../support/gateway-per-file';
 
 const PASSWORD = 'ip-lists-Password-3';
 const ALLOWED = '203.0.113.7';
@@ -20,24 +21,10 @@ const BLOCKED = '192.0.2.66';
 
 let fake: FakeGemini;
 let gw: TestGateway;
-let baseline: Settings;
 
-beforeAll(async () => {
-  fake = await startFakeGemini();
-  gw = await startGateway({
-    upstreamUrl: fake.url,
-    keys: [DEFAULT_FAKE_KEY],
-    settings: { password: PASSWORD },
-  });
-  baseline = gw.settings.get();
-});
-afterAll(async () => {
-  await gw.close();
-  await fake.close();
-});
-beforeEach(() => {
-  fake.reset();
-  gw.settings.update(baseline);
+gatewayPerFile((started) => ({ fake, gw } = started), {
+  settings: { password: PASSWORD },
+  resetSettings: true,
 });
 
 const use = (patch: Partial<Settings>) => gw.settings.update(patch);

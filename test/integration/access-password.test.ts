@@ -7,11 +7,12 @@
 import { connect } from 'node:net';
 import { Pool } from 'undici';
 import OpenAI, { AuthenticationError } from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { settingsDefaults } from '../../shared/settings-schema';
-import { DEFAULT_FAKE_KEY, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
+import type { FakeGemini } from '../fakes/fake-gemini';
 import { generateCalls } from '../support/fake-requests';
-import { startGateway, type TestGateway } from '../support/gateway';
+import type { TestGateway } from '../support/gateway';
+import { gatewayPerFile } from '../support/gateway-per-file';
 import { getPath, postChat } from '../support/openai-sse';
 
 const PASSWORD = 'Tr0ub4dor-and-3';
@@ -21,20 +22,8 @@ const CHAT = { model: 'gemini-2.0-flash', messages: [{ role: 'user', content: 'h
 let fake: FakeGemini;
 let gw: TestGateway;
 
-beforeAll(async () => {
-  fake = await startFakeGemini();
-  gw = await startGateway({
-    upstreamUrl: fake.url,
-    keys: [DEFAULT_FAKE_KEY],
-    settings: { password: PASSWORD },
-  });
-});
-afterAll(async () => {
-  await gw.close();
-  await fake.close();
-});
+gatewayPerFile((started) => ({ fake, gw } = started), { settings: { password: PASSWORD } });
 beforeEach(() => {
-  fake.reset();
   // Each test starts with a clean record of wrong keys from 127.0.0.1 (the lockout has its own tests).
   gw.core.credentialThrottle.clear('127.0.0.1');
 });

@@ -7,37 +7,23 @@
  *   site (an `Origin` that is not this computer's): it must send a credential like anyone else.
  */
 import { request } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Settings } from '../../shared/settings-schema';
-import { DEFAULT_FAKE_KEY, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_FAKE_KEY, type FakeGemini } from '../fakes/fake-gemini';
 import { generateCalls } from '../support/fake-requests';
 import { startGateway, type TestGateway } from '../support/gateway';
+import { gatewayPerFile } from '../support/gateway-per-file';
 
 const PASSWORD = 'local-pages-Password-5';
 const EVIL = 'https://evil.example';
 
 let fake: FakeGemini;
 let gw: TestGateway;
-let baseline: Settings;
 
-beforeAll(async () => {
-  fake = await startFakeGemini();
-  gw = await startGateway({
-    upstreamUrl: fake.url,
-    keys: [DEFAULT_FAKE_KEY],
-    settings: { password: PASSWORD },
-  });
-  baseline = gw.settings.get();
+gatewayPerFile((started) => ({ fake, gw } = started), {
+  settings: { password: PASSWORD },
+  resetSettings: true,
 });
-afterAll(async () => {
-  await gw.close();
-  await fake.close();
-});
-beforeEach(() => {
-  gw.settings.update(baseline);
-  gw.core.authorisedIps.revokeAll();
-  fake.reset();
-});
+beforeEach(() => gw.core.authorisedIps.revokeAll());
 
 interface Reply {
   status: number;

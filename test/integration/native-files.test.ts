@@ -5,30 +5,17 @@
  * access check, never OpenAI's shape, and Google is never called.
  */
 import { ApiError, GoogleGenAI } from '@google/genai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_FAKE_KEY, startFakeGemini, type FakeGemini } from '../fakes/fake-gemini';
-import { startGateway, type TestGateway } from '../support/gateway';
+import { describe, expect, it } from 'vitest';
+import type { FakeGemini } from '../fakes/fake-gemini';
+import type { TestGateway } from '../support/gateway';
+import { gatewayPerFile } from '../support/gateway-per-file';
 
 const PASSWORD = 'files-gateway-password-5d20';
 
 let fake: FakeGemini;
 let gw: TestGateway;
 
-beforeAll(async () => {
-  fake = await startFakeGemini();
-  gw = await startGateway({
-    upstreamUrl: fake.url,
-    keys: [DEFAULT_FAKE_KEY],
-    settings: { password: PASSWORD },
-  });
-});
-afterAll(async () => {
-  await fake.close();
-  await gw.close();
-});
-beforeEach(() => {
-  fake.reset();
-});
+gatewayPerFile((started) => ({ fake, gw } = started), { settings: { password: PASSWORD } });
 
 const NOT_RELAYED = /Files API is not relayed.*inline data/;
 

@@ -139,11 +139,7 @@ export function registerAccessControl(app: FastifyInstance, core: GatewayCore): 
         return;
       }
     }
-    const byAddress = policy.allow.matches(state.ip)
-      ? 'allow_list'
-      : core.authorisedIps.isAuthorised(state.ip)
-        ? 'auth_command'
-        : undefined;
+    const byAddress = accessByAddress(core, policy, state.ip);
     // A page on another site is not let in by the address of the browser it runs in.
     const page = byAddress === undefined ? undefined : foreignPageOrigin(core, request, settings.hostUrl);
     if (byAddress !== undefined && page === undefined) {
@@ -206,6 +202,14 @@ export function settleAccessKeyUse(request: FastifyRequest, status: number): voi
   if (status < 400 && !request.gemgate.errorCode) ticket.commit();
   else ticket.release();
 }
+
+/** How an address alone lets a caller in, if it does: the allow list, or an `auth` grant. */
+const accessByAddress = (
+  core: GatewayCore,
+  policy: AccessPolicy,
+  ip: string,
+): 'allow_list' | 'auth_command' | undefined =>
+  policy.allow.matches(ip) ? 'allow_list' : core.authorisedIps.isAuthorised(ip) ? 'auth_command' : undefined;
 
 /**
  * The origin of a web page on another site, when the request comes from one (its `Origin` header
@@ -294,11 +298,7 @@ function admitXaiCaller(
     }
     return;
   }
-  const byAddress = policy.allow.matches(ip)
-    ? 'allow_list'
-    : core.authorisedIps.isAuthorised(ip)
-      ? 'auth_command'
-      : undefined;
+  const byAddress = accessByAddress(core, policy, ip);
   if (byAddress === undefined) throw missingXaiKeyError();
   // The pooled xAI keys are not for pages on other sites either (foreignPageOrigin).
   const page = foreignPageOrigin(core, request, settings.hostUrl);

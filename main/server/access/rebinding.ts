@@ -27,8 +27,19 @@ export function fromLocalNetwork(socket: FastifyRequest['socket']): boolean {
   return parseAddress(peer)?.kind() === 'ipv6' && ipBucket(peer) === ipBucket(local);
 }
 
-/** The Host header when it names neither this computer nor `localNames`' hosts; undefined otherwise. */
-function foreignHost(request: FastifyRequest, localNames: ReadonlySet<string>): string | undefined {
+/**
+ * The Host header of a request for a host name the gateway does not know (neither this computer's
+ * nor `localNames`'), or undefined. Access by address (WHITELIST_IPS, `auth`) takes it from any peer:
+ * a rebinding page reaches the gateway over plain http, where a browser sends neither Origin (on a
+ * same-origin GET) nor Sec-Fetch-* (sent to https and localhost only), and it can do so at a public
+ * address too (a VPS whose owner's home address is allowed): the Host is all that tells it from a
+ * program. Programs that reach the gateway by a DNS name — behind a proxy, a tunnel, or a VPS's own
+ * name — need that name in HOST_URL; an IP literal is always this gateway's.
+ */
+export function addressAccessForeignHost(
+  request: FastifyRequest,
+  localNames: ReadonlySet<string>,
+): string | undefined {
   const header = request.headers.host;
   if (header === undefined) return undefined; // not a browser
   const name = hostNameOf(header);
@@ -36,26 +47,9 @@ function foreignHost(request: FastifyRequest, localNames: ReadonlySet<string>): 
 }
 
 /**
- * For the web admin: the Host header of a request that may be a rebinding page, or undefined when it
- * is not one — from a public peer (the attacker could reach the gateway there without rebinding, and
- * the admin password is what protects it), or naming this computer or `localNames`' hosts.
+ * For the web admin: the same, only from this computer or its network (fromLocalNetwork). From a
+ * public peer the attacker could reach the admin without a rebinding; its password protects it.
  */
 export function rebindingHost(request: FastifyRequest, localNames: ReadonlySet<string>): string | undefined {
-  return fromLocalNetwork(request.socket) ? foreignHost(request, localNames) : undefined;
-}
-
-/**
- * For access by address (WHITELIST_IPS, `auth`): the Host header of a request for a host name the
- * gateway does not know, from any peer, or undefined. A rebinding page reaches the gateway over
- * plain http, where a browser sends neither Origin (on a same-origin GET) nor Sec-Fetch-* (sent to
- * https and localhost only), and it can do so at a public address too (a VPS whose owner's home
- * address is allowed): the Host is all that tells it from a program. Programs that reach the gateway
- * by a DNS name — behind a proxy, a tunnel, or a VPS's own name — need that name in HOST_URL; an IP
- * literal is always this gateway's.
- */
-export function addressAccessForeignHost(
-  request: FastifyRequest,
-  localNames: ReadonlySet<string>,
-): string | undefined {
-  return foreignHost(request, localNames);
+  return fromLocalNetwork(request.socket) ? addressAccessForeignHost(request, localNames) : undefined;
 }
